@@ -1,0 +1,68 @@
+#include "harness/selftest.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/driver.h"
+#include "harness/systemc_driver.h"
+#include "spec/gen8/skus.h"
+
+namespace gvtsim::harness {
+
+SelftestReport run_selftest(uint64_t seed) {
+  SelftestReport rep;
+  rep.seed = seed;
+  rep.device_id = spec::gen8::kDefaultDeviceId;
+  LifecycleOptions opt{.seed = seed};
+  {
+    FunctionalDriver d;
+    rep.runs.push_back({"functional", 0, run_lifecycle(d, opt)});
+  }
+  for (Duration q : {Duration(0), us(1), us(100)}) {
+    SystemCDriver d(q);
+    rep.runs.push_back({"systemc", q, run_lifecycle(d, opt)});
+  }
+  rep.agree = true;
+  for (const auto& r : rep.runs) rep.agree &= r.lifecycle == rep.runs.front().lifecycle;
+  return rep;
+}
+
+static std::string quantum_text(Duration q) {
+  if (q == 0) return "0";
+  if (q % us(1) == 0) return fmt::format("{} us", q / us(1));
+  return fmt::format("{} ps", q);
+}
+
+std::string format_selftest(const SelftestReport& r) {
+  const auto* sku = spec::gen8::find_sku(r.device_id);
+  std::string out = fmt::format("gvtsim selftest — {} ({:#06x}), seed {}\n", sku ? sku->name : "?", r.device_id, r.seed);
+  const LifecycleResult& first = r.runs.front().lifecycle;
+  out += fmt::format("  lifecycle workload: {:.3f} us simulated, {} events, {} log entries\n",
+                     double(first.end_time) / 1e6, first.events, first.log_entries);
+  out += fmt::format("    {:<11} {:>8}  {:>18}  {:>8}  {:>8}  {}\n", "driver", "quantum", "result hash", "messages", "replies", "verdict");
+  for (const auto& run : r.runs) {
+    out += fmt::format("    {:<11} {:>8}  {:#018x}  {:>8}  {:>8}  {}\n", run.driver, quantum_text(run.quantum),
+                       run.lifecycle.log_hash, run.lifecycle.messages, run.lifecycle.replies,
+                       run.lifecycle == first ? "same" : "DIFFERENT");
+  }
+  out += r.agree ? "  result: PASS — every driver and quantum gives the same results and simulated times\n"
+                 : "  result: FAIL — runs disagree\n";
+  return out;
+}
+
+std::string selftest_json(const SelftestReport& r) {
+  nlohmann::json j;
+  j["seed"] = r.seed;
+  j["device_id"] = r.device_id;
+  j["agree"] = r.agree;
+  for (const auto& run : r.runs) {
+    j["runs"].push_back({{"driver", run.driver},
+                         {"quantum_ps", run.quantum},
+                         {"log_hash", run.lifecycle.log_hash},
+                         {"events", run.lifecycle.events},
+                         {"end_time_ps", run.lifecycle.end_time}});
+  }
+  return j.dump(2);
+}
+
+}  // namespace gvtsim::harness
