@@ -1,0 +1,3 @@
+gvtsim_gtest(unit_platform LABEL platform SYSTEMC
+  SOURCES unit/harness/lifecycle_test.cpp
+  LIBS gvtsim_harness)

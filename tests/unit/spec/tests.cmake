@@ -1,0 +1,3 @@
+gvtsim_gtest(unit_spec LABEL spec
+  SOURCES unit/spec/register_table_test.cpp unit/spec/sku_table_test.cpp
+  LIBS gvtsim_spec)
