@@ -75,6 +75,8 @@ class EventQueue {
   EventSource& source(std::string name, EventBand band, bool sync_point = false);
 
   Time now() const { return m_now; }
+  // For components that stamp records with the current time (memory, GTTs).
+  const Time* now_ptr() const { return &m_now; }
   bool empty() const { return m_live == 0; }
   std::size_t pending() const { return m_live; }
   // Time of the earliest live event, or kTimeNever.

@@ -16,14 +16,17 @@ SelftestReport run_selftest(uint64_t seed) {
   LifecycleOptions opt{.seed = seed};
   {
     FunctionalDriver d;
-    rep.runs.push_back({"functional", 0, run_lifecycle(d, opt)});
+    rep.runs.push_back({"functional", 0, run_lifecycle(d, opt), run_hardware_check(d, seed)});
   }
   for (Duration q : {Duration(0), us(1), us(100)}) {
     SystemCDriver d(q);
-    rep.runs.push_back({"systemc", q, run_lifecycle(d, opt)});
+    rep.runs.push_back({"systemc", q, run_lifecycle(d, opt), run_hardware_check(d, seed)});
   }
+  const HardwareCheckResult& hw = rep.runs.front().hardware;
+  rep.hardware_ok = hw.error.empty() && hw.booted && hw.data_ok && hw.msis == 1 && hw.violations == 0 && hw.untagged == 0;
   rep.agree = true;
-  for (const auto& r : rep.runs) rep.agree &= r.lifecycle == rep.runs.front().lifecycle;
+  for (const auto& r : rep.runs)
+    rep.agree &= r.lifecycle == rep.runs.front().lifecycle && r.hardware == rep.runs.front().hardware;
   return rep;
 }
 
@@ -45,8 +48,19 @@ std::string format_selftest(const SelftestReport& r) {
                        run.lifecycle.log_hash, run.lifecycle.messages, run.lifecycle.replies,
                        run.lifecycle == first ? "same" : "DIFFERENT");
   }
-  out += r.agree ? "  result: PASS — every driver and quantum gives the same results and simulated times\n"
-                 : "  result: FAIL — runs disagree\n";
+  const HardwareCheckResult& hw = r.runs.front().hardware;
+  out += fmt::format("  hardware check: boot via config space and BARs, {} GGTT pages, aperture round trip {}, {} MSI(s),\n"
+                     "                  {} isolation violations, {} untagged accesses{}\n",
+                     hw.pages_mapped, hw.data_ok ? "ok" : "WRONG", hw.msis, hw.violations, hw.untagged,
+                     hw.error.empty() ? "" : " — error: " + hw.error);
+  out += fmt::format("    {:<11} {:>8}  {:>18}  {:>10}  {}\n", "driver", "quantum", "state hash", "sim time", "verdict");
+  for (const auto& run : r.runs) {
+    out += fmt::format("    {:<11} {:>8}  {:#018x}  {:>7} us  {}\n", run.driver, quantum_text(run.quantum), run.hardware.state_hash,
+                       run.hardware.end_time / us(1), run.hardware == hw ? "same" : "DIFFERENT");
+  }
+  bool pass = r.agree && r.hardware_ok;
+  out += pass ? "  result: PASS — every driver and quantum gives the same results and simulated times\n"
+              : "  result: FAIL — a check failed or runs disagree\n";
   return out;
 }
 
@@ -55,12 +69,15 @@ std::string selftest_json(const SelftestReport& r) {
   j["seed"] = r.seed;
   j["device_id"] = r.device_id;
   j["agree"] = r.agree;
+  j["hardware_ok"] = r.hardware_ok;
   for (const auto& run : r.runs) {
     j["runs"].push_back({{"driver", run.driver},
                          {"quantum_ps", run.quantum},
                          {"log_hash", run.lifecycle.log_hash},
                          {"events", run.lifecycle.events},
-                         {"end_time_ps", run.lifecycle.end_time}});
+                         {"end_time_ps", run.lifecycle.end_time},
+                         {"hardware_state_hash", run.hardware.state_hash},
+                         {"hardware_error", run.hardware.error}});
   }
   return j.dump(2);
 }

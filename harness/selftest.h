@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "harness/hardware_check.h"
 #include "harness/lifecycle_workload.h"
 
 namespace gvtsim::harness {
@@ -16,13 +17,15 @@ struct SelftestRun {
   std::string driver;    // "functional", "systemc"
   Duration quantum = 0;  // ps
   LifecycleResult lifecycle;
+  HardwareCheckResult hardware;
 };
 
 struct SelftestReport {
   uint64_t seed = 1;
   uint16_t device_id = 0;
   std::vector<SelftestRun> runs;
-  bool agree = false;  // every run's result equals the first's
+  bool hardware_ok = false;  // the first run booted, round-tripped data and took its MSI, no violations
+  bool agree = false;        // every run's results equal the first's
 };
 
 SelftestReport run_selftest(uint64_t seed);

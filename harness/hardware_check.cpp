@@ -1,0 +1,90 @@
+#include "harness/hardware_check.h"
+
+#include <vector>
+
+#include "base/hash.h"
+#include "base/random.h"
+#include "harness/bare_metal_driver.h"
+#include "harness/driver.h"
+#include "harness/platform.h"
+#include "model/gen8/ggtt.h"
+#include "spec/gen8/registers.h"
+
+namespace gvtsim::harness {
+
+using namespace spec::gen8;
+
+HardwareCheckResult run_hardware_check(Driver& driver, uint64_t seed, uint16_t device_id) {
+  Platform p(PlatformConfig{.seed = seed, .device_id = device_id});
+  BareMetalDriver drv(p);
+  HardwareCheckResult res;
+  Hasher h;
+  Rng rng(seed);
+  auto fail = [&](const Status& s) {
+    if (res.error.empty()) res.error = s.to_string();
+  };
+  // The CPU's steps are software events, and sync points (MMIO into the GPU, D2).
+  EventSource& cpu = p.queue().source("cpu", EventBand::software, /*sync_point=*/true);
+  EventSource& hw = p.queue().source("board", EventBand::hardware, /*sync_point=*/true);
+
+  // Seeded layout: 16 graphics pages at a random place in the aperture's low range, physical pages
+  // scattered below 4 GB.
+  const uint64_t pages = 16;
+  uint64_t gma = (rng.below(1024) + 1) << 12;
+  std::vector<uint64_t> pas(pages);
+  for (auto& pa : pas) pa = (rng.below(1u << 20) + 1) << 12;
+  std::vector<uint8_t> data(pages * 4096);
+  for (auto& b : data) b = uint8_t(rng.next());
+
+  cpu.at(us(1), [&] {
+    auto info = drv.boot();
+    if (!info) return fail(info.status());
+    res.booted = true;
+    h.add(info->bar0), h.add(info->bar2), h.add(info->ggtt_bytes);
+    for (uint64_t i = 0; i < pages; ++i)
+      if (Status s = drv.map_ggtt(gma + i * 4096, pas[i], 1); !s) return fail(s);
+    res.pages_mapped = pages;
+    if (Status s = drv.aperture_write(gma, data.data(), data.size()); !s) return fail(s);
+    if (Status s = drv.enable_irq(reg::SDEIIR::offset, reg::SDEIIR::PORTB_HOTPLUG.mask()); !s) return fail(s);
+  });
+  // A monitor is plugged into port B: the PCH's live hot-plug state rises.
+  hw.at(us(5), [&] { p.gpu().irq().set_level(model::gen8::IrqGroup::pch, reg::SDEIIR::PORTB_HOTPLUG.lo, true); });
+  cpu.at(us(9), [&] {
+    std::vector<uint8_t> back(data.size());
+    if (Status s = drv.aperture_read(gma, back.data(), back.size()); !s) return fail(s);
+    res.data_ok = back == data;
+    for (RegId id : {RegId::RING_TIMESTAMP, RegId::RING_TIMESTAMP_UDW}) {
+      auto v = drv.read32(reg_row(id).offset + engine_base(Engine::RCS));
+      if (!v) return fail(v.status());
+      h.add(*v);
+    }
+    if (Status s = drv.write32(reg::RING_TAIL::at(Engine::RCS), 0x40); !s) return fail(s);
+    if (Status s = drv.write32(reg::GEN6_GDRST::offset, reg::GEN6_GDRST::GRDOM_RENDER.make(1)); !s) return fail(s);
+    auto tail = drv.read32(reg::RING_TAIL::at(Engine::RCS));
+    if (!tail) return fail(tail.status());
+    h.add(*tail);
+  });
+  driver.run_until(p, us(20));
+
+  for (const MsiRecord& m : p.msis()) h.add(m.time), h.add(m.address), h.add(m.data);
+  for (const IrqRecord& r : drv.irqs()) {
+    h.add(r.time), h.add(r.master);
+    for (auto [off, bits] : r.iirs) h.add(off), h.add(bits);
+  }
+  for (uint64_t i = 0; i < pages; ++i) {
+    h.add(p.gpu().ggtt().pte((gma >> 12) + i));
+    h.update(p.memory().page_data(pas[i]), 4096);
+  }
+  for (uint32_t off : {reg::FORCEWAKE_ACK_HSW::offset, reg::GEN8_PRIVATE_PAT_LO::offset, reg::GEN8_PRIVATE_PAT_HI::offset,
+                       reg::GEN8_MASTER_IRQ::offset, reg::SDEIIR::offset, reg::SDEISR::offset})
+    h.add(p.gpu().regs().peek(off));
+  h.add(p.cpu_stall());  // the CPU's stall time in MMIO and aperture accesses
+  res.msis = p.msis().size();
+  res.violations = p.memory().violations();
+  res.untagged = p.memory().untagged_accesses();
+  res.end_time = p.now();
+  res.state_hash = h.digest();
+  return res;
+}
+
+}  // namespace gvtsim::harness
