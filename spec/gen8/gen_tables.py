@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Generate C++ (and the docs reference) from the Gen8 tables in spec/gen8/*.toml.
 
-The TOML files are the single source of truth for registers, engines and SKUs (and, later,
-commands). This script validates them (unique names, canonical order, no overlapping offsets on any
-engine, masks within the width, declared side effects all used) and writes:
+The TOML files are the single source of truth for registers, engines, SKUs and commands. This script
+validates them (unique names, canonical order, no overlapping offsets on any engine, masks within the
+width, declared side effects all used; for commands: no two rows decoding the same DW0 on a shared
+engine, sane length rules, fields inside the command and clear of DW0's header, addresses with an
+address space) and writes:
 
   <out>/spec/gen8/engines.h      Engine enum, engine bases and names
   <out>/spec/gen8/skus.h/.cpp    the SKU table (decisions D3)
   <out>/spec/gen8/registers.h    RegId, RegEffect, the row table, typed per-register namespaces
   <out>/spec/gen8/registers.cpp  the expanded, offset-sorted instance table
   <out>/reference/registers.md   the register reference for docs/
+  <out>/spec/gen8/commands.h     CmdId, the command row type, typed per-command namespaces
+  <out>/spec/gen8/commands.cpp   the row and field tables, the per-engine decode tables
+  <out>/reference/commands.md    the command reference for docs/
 
 Usage: gen_tables.py --spec-dir DIR --out DIR     (generate)
        gen_tables.py --spec-dir DIR --check       (validate only; exit 1 with the problems)
@@ -192,7 +197,332 @@ def load(spec_dir):
         raise SpecError(f"effects declared but bound to no register: {unused}")
     check_canonical(regs)
     instances, _ = expand(regs, engines)
-    return engines, skus, effects, regs, instances
+    with open(spec_dir / "commands.toml", "rb") as f:
+        cmds = load_commands(tomllib.load(f))
+    return engines, skus, effects, regs, instances, cmds
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands (commands.toml)
+
+CMD_NAME_RE = re.compile(r"^[0-9A-Z][A-Z0-9_]*$")
+HANDLER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+SELECT_RE = re.compile(r"^(\d+):(\d+)$")
+CMD_KEYS = {"name", "type", "opcode", "subtype", "subopcode", "subopcode_a", "subopcode_b", "engines",
+            "length", "default_len", "valid_len", "privilege", "cost", "gvt_handler", "cite", "fields"}
+FIELD_KEYS = {"name", "dw", "bits", "type", "space", "ggtt_if", "ppgtt_if", "repeat"}
+# Engines a command row may list; a VCS row also runs on VCS2 (commands.toml header).
+CMD_ENGINES = ["RCS", "BCS", "VCS", "VECS"]
+# The generated enums. Their order is the C++ enumerators' order; the TOML spelling is the name array.
+CMD_TYPES = {"MI": "mi", "2D": "blt", "GFX": "gfx"}
+CMD_PRIVILEGES = {"any": "any", "privileged": "privileged", "ggtt": "ggtt", "register": "per_register"}
+CMD_COSTS = ["mi", "mi_mem", "mi_wait", "state", "pipe_control", "primitive", "walker", "media", "blit",
+             "mfx", "vebox", "flush"]
+FIELD_TYPES = {"uint": "uint", "int": "sint", "bool": "boolean", "address": "address", "offset": "offset",
+               "enum": "enumerated", "float": "float32", "mbo": "mbo"}
+SPACES = ["none", "ggtt", "ppgtt", "context", "ggtt_if", "ppgtt_if"]
+# DW0 bits that identify an instruction, by type (gvt-reference §2.5; kernel gvt/cmd_parser.c
+# sub_op_mi / sub_op_2d / sub_op_3d_media / sub_op_mfx_vc): the type in 31:29 and the opcode below it.
+OPCODE_MASK = {"MI": 0xFF800000, "2D": 0xFFC00000, "GFX": 0xFFFF0000}
+# The lowest opcode bit; a length field must stay below it.
+OPCODE_LOW_BIT = {"MI": 23, "2D": 22, "GFX": 16}
+# A field name is printed as `name=value; ...` and quoted in JSON: keep those characters out of it.
+FIELD_NAME_BAD = re.compile(r'[=;"\\\x00-\x1f\x7f]')
+
+
+def cxx_ident(name):
+    """UPPER_SNAKE C++ identifier of a genxml / PRM name: runs of other characters become '_', and a
+    leading digit gets a leading '_' (3DSTATE_VS -> _3DSTATE_VS)."""
+    ident = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper()
+    if not ident:
+        return ""
+    return "_" + ident if ident[0].isdigit() else ident
+
+
+def cmd_max_len(length):
+    return length["fixed"] if "fixed" in length else (1 << length["bits"]) - 1 + length["bias"]
+
+
+def cmd_min_len(length):
+    return length["fixed"] if "fixed" in length else length["bias"]
+
+
+def normalise_length(row, where):
+    length = row.get("length")
+    if not isinstance(length, dict):
+        raise SpecError(f"{where}: 'length' must be {{ fixed = N }} or {{ bits = B, bias = K }}")
+    if set(length) == {"fixed"}:
+        n = length["fixed"]
+        if not isinstance(n, int) or not 1 <= n <= 0xFFFF:
+            raise SpecError(f"{where}: fixed length {n} must be 1..65535 dwords")
+        return {"fixed": n}
+    if set(length) == {"bits", "bias"}:
+        b, k = length["bits"], length["bias"]
+        low = OPCODE_LOW_BIT[row["type"]]
+        if not isinstance(b, int) or not 1 <= b <= low:
+            raise SpecError(f"{where}: length bits {b} must be 1..{low} (the length field sits below the "
+                            f"opcode bits {31}:{low})")
+        if not isinstance(k, int) or not 1 <= k <= 2:
+            raise SpecError(f"{where}: length bias {k} must be 1 or 2 (DW0 itself, and the kernel's "
+                            f"OP_LENGTH_BIAS 2)")
+        return {"bits": b, "bias": k}
+    raise SpecError(f"{where}: 'length' must be {{ fixed = N }} or {{ bits = B, bias = K }}, got {length}")
+
+
+def normalise_match(row, where):
+    """(match, mask) of DW0 for the row's type and opcodes."""
+    t = row["type"]
+    op = row.get("opcode")
+    if not isinstance(op, int):
+        raise SpecError(f"{where}: missing or bad 'opcode'")
+    gfx_keys = {"subtype", "subopcode", "subopcode_a", "subopcode_b"} & set(row)
+    if t == "MI":
+        if gfx_keys:
+            raise SpecError(f"{where}: {sorted(gfx_keys)} are for GFX rows")
+        if not 0 <= op <= 0x3F:
+            raise SpecError(f"{where}: MI opcode {op:#x} outside 28:23 (0..0x3f)")
+        return op << 23, OPCODE_MASK[t], None
+    if t == "2D":
+        if gfx_keys:
+            raise SpecError(f"{where}: {sorted(gfx_keys)} are for GFX rows")
+        if not 0 <= op <= 0x7F:
+            raise SpecError(f"{where}: 2D opcode {op:#x} outside 28:22 (0..0x7f)")
+        return (2 << 29) | (op << 22), OPCODE_MASK[t], None
+    st = row.get("subtype")
+    if not isinstance(st, int) or not 0 <= st <= 3:
+        raise SpecError(f"{where}: GFX subtype must be 0..3 (28:27)")
+    if not 0 <= op <= 7:
+        raise SpecError(f"{where}: GFX opcode {op:#x} outside 26:24 (0..7)")
+    if "subopcode" in row:
+        if "subopcode_a" in row or "subopcode_b" in row:
+            raise SpecError(f"{where}: give subopcode or subopcode_a/subopcode_b, not both")
+        sub = row["subopcode"]
+        if not isinstance(sub, int) or not 0 <= sub <= 0xFF:
+            raise SpecError(f"{where}: subopcode {sub} outside 23:16 (0..0xff)")
+        split = None
+    elif "subopcode_a" in row and "subopcode_b" in row:
+        a, b = row["subopcode_a"], row["subopcode_b"]
+        if not (isinstance(a, int) and 0 <= a <= 7 and isinstance(b, int) and 0 <= b <= 0x1F):
+            raise SpecError(f"{where}: subopcode_a (23:21) must be 0..7 and subopcode_b (20:16) 0..0x1f")
+        sub = (a << 5) | b
+        split = (a, b)
+    else:
+        raise SpecError(f"{where}: a GFX row needs subopcode, or subopcode_a and subopcode_b")
+    return (3 << 29) | (st << 27) | (op << 24) | (sub << 16), OPCODE_MASK[t], split
+
+
+def parse_select(text, where):
+    m = SELECT_RE.match(str(text))
+    if not m or int(m.group(2)) > 31:
+        raise SpecError(f"{where}: selector '{text}' must be 'D:B' (dword D, bit B <= 31)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def normalise_field(f, c, where_cmd):
+    where = f"{where_cmd} field '{f.get('name', '?')}'"
+    unknown = set(f) - FIELD_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in ("name", "dw", "bits", "type"):
+        if key not in f:
+            raise SpecError(f"{where}: missing '{key}'")
+    name = f["name"]
+    if not isinstance(name, str) or not name.strip() or FIELD_NAME_BAD.search(name) or name != name.strip():
+        raise SpecError(f"{where}: a field name is printable text without '=', ';', quotes or backslashes")
+    ident = cxx_ident(name)
+    if not ident:
+        raise SpecError(f"{where}: the name gives no C++ identifier")
+    if f["type"] not in FIELD_TYPES:
+        raise SpecError(f"{where}: type '{f['type']}' is not one of {sorted(FIELD_TYPES)}")
+    dw = f["dw"]
+    if not isinstance(dw, int) or dw < 0:
+        raise SpecError(f"{where}: bad dw {dw}")
+    hi, lo = parse_bits(f["bits"], 64, where)
+    if lo > 31:
+        raise SpecError(f"{where}: bits '{f['bits']}' start in the next dword: give dw + 1 and bits below 32")
+    if f["type"] == "float" and (hi - lo + 1) != 32:
+        raise SpecError(f"{where}: a float field is 32 bits wide")
+    span = 2 if hi > 31 else 1
+    spaces = [k for k in ("space", "ggtt_if", "ppgtt_if") if k in f]
+    space, sel = "none", (0, 0)
+    if f["type"] == "address":
+        if len(spaces) != 1:
+            raise SpecError(f"{where}: an address field needs exactly one of space / ggtt_if / ppgtt_if")
+        if "space" in f:
+            space = f["space"]
+            if space not in ("ggtt", "ppgtt", "context"):
+                raise SpecError(f"{where}: space '{space}' is not ggtt, ppgtt or context")
+        else:
+            space = spaces[0]
+            sel = parse_select(f[space], where)
+            if sel[0] >= cmd_max_len(c["length"]):
+                raise SpecError(f"{where}: selector dword {sel[0]} is beyond the command's maximum length "
+                                f"{cmd_max_len(c['length'])}")
+    elif spaces:
+        raise SpecError(f"{where}: {spaces[0]} is only for address fields")
+    rep = f.get("repeat")
+    maxlen = cmd_max_len(c["length"])
+    if rep is not None:
+        if not isinstance(rep, dict) or set(rep) != {"from_dw", "stride"}:
+            raise SpecError(f"{where}: repeat must be {{ from_dw = D, stride = S }}")
+        frm, stride = rep["from_dw"], rep["stride"]
+        if not (isinstance(frm, int) and frm >= 1 and isinstance(stride, int) and stride >= 1):
+            raise SpecError(f"{where}: repeat from_dw must be >= 1 (DW0 is the header) and stride >= 1")
+        if dw + span > stride:
+            raise SpecError(f"{where}: dw {dw} (+{span} dwords) does not fit a group of {stride} dwords")
+        if frm + stride > maxlen:
+            raise SpecError(f"{where}: not even one group (dwords {frm}..{frm + stride - 1}) fits the "
+                            f"command's maximum length {maxlen}")
+        rep = (frm, stride)
+    else:
+        if dw + span > maxlen:
+            raise SpecError(f"{where}: dwords {dw}..{dw + span - 1} are beyond the command's maximum "
+                            f"length {maxlen}")
+        rep = (0, 0)
+    return {"name": name, "ident": ident, "dw": dw, "hi": hi, "lo": lo, "type": f["type"],
+            "space": space, "sel": sel, "repeat": rep,
+            "in_place": f["type"] in ("address", "offset")}
+
+
+def field_masks(f, base_dw):
+    """{absolute dword: bit mask} the field covers, its group starting at `base_dw`."""
+    bits = ((1 << (f["hi"] - f["lo"] + 1)) - 1) << f["lo"]
+    d = base_dw + f["dw"]
+    out = {d: bits & 0xFFFFFFFF}
+    if bits >> 32:
+        out[d + 1] = bits >> 32
+    return out
+
+
+def check_field_layout(c, where):
+    """Fields clear of DW0's header and of each other (fixed part and one repeated group)."""
+    header = c["mask"]
+    if "bits" in c["length"]:
+        header |= (1 << c["length"]["bits"]) - 1
+    used = {}   # (group or None, dword) -> [(mask, field name)]
+    for f in c["fields"]:
+        group = f["repeat"] if f["repeat"][1] else None
+        for d, m in field_masks(f, 0).items():
+            if group is None and d == 0 and m & header:
+                raise SpecError(f"{where} field '{f['name']}': bits {f['hi']}:{f['lo']} overlap DW0's header "
+                                f"(opcode and length bits {header:#010x})")
+            for om, oname in used.get((group, d), []):
+                if om & m:
+                    raise SpecError(f"{where}: fields '{oname}' and '{f['name']}' overlap in dword {d}"
+                                    + (f" of the repeated group" if group else ""))
+            used.setdefault((group, d), []).append((m, f["name"]))
+    # Repeated groups start after the fixed fields, and all repeating fields share one layout.
+    groups = {f["repeat"] for f in c["fields"] if f["repeat"][1]}
+    if len(groups) > 1:
+        raise SpecError(f"{where}: repeated fields use different groups {sorted(groups)}")
+    if groups:
+        frm = next(iter(groups))[0]
+        last_fixed = max((f["dw"] + (1 if f["hi"] > 31 else 0) for f in c["fields"] if not f["repeat"][1]),
+                         default=0)
+        if last_fixed >= frm:
+            raise SpecError(f"{where}: a fixed field reaches dword {last_fixed}, inside the repeated groups "
+                            f"that start at dword {frm}")
+
+
+def normalise_cmd(row, idx):
+    where = f"command {row.get('name', f'#{idx}')}"
+    unknown = set(row) - CMD_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in ("name", "type", "opcode", "engines", "length", "privilege", "cost", "cite"):
+        if key not in row:
+            raise SpecError(f"{where}: missing '{key}'")
+    name = row["name"]
+    if not isinstance(name, str) or not CMD_NAME_RE.match(name):
+        raise SpecError(f"{where}: name must be [0-9A-Z][A-Z0-9_]* (genxml / PRM spelling)")
+    if row["type"] not in CMD_TYPES:
+        raise SpecError(f"{where}: type '{row['type']}' is not one of {list(CMD_TYPES)}")
+    match, mask, split = normalise_match(row, where)
+    engines = row["engines"]
+    if not engines or any(e not in CMD_ENGINES for e in engines) or len(set(engines)) != len(engines):
+        raise SpecError(f"{where}: engines {engines} must be distinct names from {CMD_ENGINES} "
+                        f"(a VCS row also runs on VCS2)")
+    if engines != sorted(engines, key=CMD_ENGINES.index):
+        raise SpecError(f"{where}: list engines in i915 order {CMD_ENGINES}")
+    if row["type"] == "2D" and engines != ["BCS"]:
+        raise SpecError(f"{where}: 2D (XY_*) instructions are decoded on BCS only (gvt-reference §2.5)")
+    if split is not None and any(e not in ("VCS", "VECS") for e in engines):
+        raise SpecError(f"{where}: subopcode_a/subopcode_b split is the MFX/VEBOX form (VCS, VECS)")
+    length = normalise_length(row, where)
+    lo_len, hi_len = cmd_min_len(length), cmd_max_len(length)
+    valid = row.get("valid_len", 0)
+    if "valid_len" in row:
+        if "fixed" in length:
+            raise SpecError(f"{where}: valid_len is for variable-length encodings (F_LEN_VAR_FIXED)")
+        if not isinstance(valid, int) or not lo_len <= valid <= hi_len:
+            raise SpecError(f"{where}: valid_len {valid} outside the encodable {lo_len}..{hi_len}")
+    default = row.get("default_len", valid or lo_len)
+    if not isinstance(default, int) or not lo_len <= default <= hi_len:
+        raise SpecError(f"{where}: default_len {default} outside the encodable {lo_len}..{hi_len}")
+    if valid and default != valid:
+        raise SpecError(f"{where}: default_len {default} differs from valid_len {valid}: the packer's "
+                        f"default must be a length GVT-g accepts")
+    if row["privilege"] not in CMD_PRIVILEGES:
+        raise SpecError(f"{where}: privilege '{row['privilege']}' is not one of {list(CMD_PRIVILEGES)}")
+    if row["cost"] not in CMD_COSTS:
+        raise SpecError(f"{where}: cost '{row['cost']}' is not one of {CMD_COSTS}")
+    handler = row.get("gvt_handler", "")
+    if handler and not HANDLER_RE.match(handler):
+        raise SpecError(f"{where}: gvt_handler '{handler}' must be snake_case without 'cmd_handler_'")
+    if not isinstance(row["cite"], str) or not row["cite"].strip():
+        raise SpecError(f"{where}: empty cite")
+    c = {"name": name, "ident": cxx_ident(name), "type": row["type"], "opcode": row["opcode"],
+         "subtype": row.get("subtype", 0), "sub": (match >> 16) & 0xFF if row["type"] == "GFX" else 0,
+         "match": match, "mask": mask, "engines": engines, "length": length, "default_len": default,
+         "valid_len": valid, "privilege": row["privilege"], "cost": row["cost"], "handler": handler,
+         "cite": row["cite"]}
+    fields = [normalise_field(f, c, where) for f in row.get("fields", [])]
+    idents = {}
+    for f in fields:
+        if f["ident"] in idents:
+            raise SpecError(f"{where}: fields '{idents[f['ident']]}' and '{f['name']}' give the same "
+                            f"identifier {f['ident']}")
+        idents[f["ident"]] = f["name"]
+    c["fields"] = fields
+    check_field_layout(c, where)
+    return c
+
+
+def cmd_order_key(c):
+    """Canonical order: MI, 2D, GFX; then opcode, subtype, subopcode; then the first engine."""
+    return (list(CMD_TYPES).index(c["type"]), c["opcode"], c["subtype"], c["sub"],
+            CMD_ENGINES.index(c["engines"][0]))
+
+
+def engine_set(c):
+    """Engine instances a row runs on: VCS rows also run on VCS2."""
+    out = set(c["engines"])
+    if "VCS" in out:
+        out.add("VCS2")
+    return out
+
+
+def load_commands(spec):
+    rows = spec.get("command", [])
+    if not isinstance(rows, list):
+        raise SpecError("commands.toml: use [[command]] blocks")
+    cmds = [normalise_cmd(r, i) for i, r in enumerate(rows)]
+    seen = {}
+    for c in cmds:
+        if c["name"] in seen or c["ident"] in seen:
+            raise SpecError(f"command name {c['name']} appears twice")
+        seen[c["name"]] = seen[c["ident"]] = c
+    for i, a in enumerate(cmds):
+        for b in cmds[i + 1:]:
+            shared = engine_set(a) & engine_set(b)
+            if shared and ((a["match"] ^ b["match"]) & a["mask"] & b["mask"]) == 0:
+                raise SpecError(f"commands {a['name']} and {b['name']} decode the same DW0 "
+                                f"({a['match']:#010x}) on {sorted(shared)}")
+    for i in range(1, len(cmds)):
+        if cmd_order_key(cmds[i]) < cmd_order_key(cmds[i - 1]):
+            raise SpecError(f"canonical order: {cmds[i]['name']} must come before {cmds[i - 1]['name']} "
+                            f"(MI, 2D, GFX; then opcode, subtype, subopcode, engine)")
+    return cmds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,6 +721,246 @@ def emit_reference(regs, effects):
     return "\n".join(out) + "\n"
 
 
+def cmd_engine_mask_expr(c):
+    return engine_mask_expr([e for e in ("RCS", "BCS", "VCS", "VCS2", "VECS") if e in engine_set(c)])
+
+
+def cmd_header(c, n):
+    """DW0 of `c` for a command of `n` dwords."""
+    return c["match"] | (0 if "fixed" in c["length"] else n - c["length"]["bias"])
+
+
+def bits_init(f):
+    """Brace initialiser of the field's CmdBits, trailing defaults (not in place, not repeated) left out."""
+    parts = [str(f["dw"]), str(f["hi"]), str(f["lo"])]
+    if f["in_place"] or f["repeat"][1]:
+        parts.append("true" if f["in_place"] else "false")
+    if f["repeat"][1]:
+        parts += [str(f["repeat"][0]), str(f["repeat"][1])]
+    return "{" + ", ".join(parts) + "}"
+
+
+def decode_tables(cmds, engines):
+    """Per-engine lookup: MI by 28:23, 2D by 28:22, GFX by 28:24 into 256-entry blocks by 23:16."""
+    none = 0xFFFF
+    blocks, block_of = [], {}
+    tables = []
+    for e in engines:
+        name = e["name"]
+        mi, blt, gfx = [none] * 64, [none] * 128, [0xFF] * 32
+        for i, c in enumerate(cmds):
+            if name not in engine_set(c):
+                continue
+            if c["type"] == "MI":
+                mi[c["opcode"]] = i
+            elif c["type"] == "2D":
+                blt[c["opcode"]] = i
+            else:
+                hi = (c["subtype"] << 3) | c["opcode"]
+                key = (name, hi)
+                if key not in block_of:
+                    block_of[key] = len(blocks)
+                    blocks.append([none] * 256)
+                gfx[hi] = block_of[key]
+                blocks[block_of[key]][c["sub"]] = i
+        tables.append((name, mi, blt, gfx))
+    if len(blocks) >= 0xFF:
+        raise SpecError("too many GFX decode blocks for a uint8_t index")
+    return tables, blocks
+
+
+def hex_rows(values, per_line, width):
+    out = []
+    for i in range(0, len(values), per_line):
+        out.append("      " + ", ".join(f"{v:#0{width}x}" for v in values[i:i + per_line]) + ",")
+    return out
+
+
+def emit_commands(cmds, engines):
+    n = len(cmds)
+    h = [HEADER, "#pragma once", "#include <array>", "#include <cstdint>", "#include <span>", "#include <string_view>",
+         '#include "spec/gen8/cmd_field.h"', '#include "spec/gen8/engines.h"', "",
+         "namespace gvtsim::spec::gen8 {", "",
+         "// How DW0 is matched (commands.toml `type`): MI 31:29 = 0, 2D 31:29 = 2, GFX 31:29 = 3.",
+         "enum class CmdType : uint8_t { " + ", ".join(CMD_TYPES.values()) + " };",
+         f"inline constexpr std::array<std::string_view, {len(CMD_TYPES)}> kCmdTypeNames = {{"
+         + ", ".join(cstr(t) for t in CMD_TYPES) + "};",
+         "// What a non-privileged (PPGTT) batch may do with the command (decisions D8; commands.toml).",
+         "enum class CmdPrivilege : uint8_t { " + ", ".join(CMD_PRIVILEGES.values()) + " };",
+         f"inline constexpr std::array<std::string_view, {len(CMD_PRIVILEGES)}> kCmdPrivilegeNames = {{"
+         + ", ".join(cstr(t) for t in CMD_PRIVILEGES) + "};",
+         "// Cost class, charged by the cost table (decisions D12).",
+         "enum class CmdCost : uint8_t { " + ", ".join(CMD_COSTS) + " };",
+         f"inline constexpr std::array<std::string_view, {len(CMD_COSTS)}> kCmdCostNames = {{"
+         + ", ".join(cstr(t) for t in CMD_COSTS) + "};",
+         "// A field's type, as genxml types it (int = signed).",
+         "enum class CmdFieldType : uint8_t { " + ", ".join(FIELD_TYPES.values()) + " };",
+         f"inline constexpr std::array<std::string_view, {len(FIELD_TYPES)}> kCmdFieldTypeNames = {{"
+         + ", ".join(cstr(t) for t in FIELD_TYPES) + "};",
+         "// The address space of an address field: fixed (ggtt, ppgtt, or the executing context's),",
+         "// or chosen by a selector bit (ggtt_if: set = GGTT, clear = PPGTT; ppgtt_if: the reverse).",
+         "enum class CmdSpace : uint8_t { " + ", ".join(SPACES) + " };",
+         f"inline constexpr std::array<std::string_view, {len(SPACES)}> kCmdSpaceNames = {{"
+         + ", ".join(cstr(t) for t in SPACES) + "};", "",
+         "// One field of a command row.",
+         "struct CmdField {",
+         "  std::string_view name;   // genxml / PRM spelling",
+         "  CmdBits bits;            // where it is (spec/gen8/cmd_field.h)",
+         "  CmdFieldType type;",
+         "  CmdSpace space;          // addresses only; none otherwise",
+         "  uint8_t select_dw;       // ggtt_if / ppgtt_if: the selector bit's dword and bit",
+         "  uint8_t select_bit;",
+         "};", "",
+         "// The length rule: `fixed` dwords, or (DW0 & ((1 << bits) - 1)) + bias.",
+         "struct CmdLength {",
+         "  uint16_t fixed;          // nonzero: always this many dwords",
+         "  uint8_t bits;            // else: width of the length field DW0 (bits - 1):0",
+         "  uint8_t bias;",
+         "  constexpr bool is_fixed() const { return fixed != 0; }",
+         "  constexpr uint32_t field_mask() const { return is_fixed() ? 0u : (1u << bits) - 1u; }",
+         "  constexpr uint32_t min() const { return is_fixed() ? fixed : bias; }",
+         "  constexpr uint32_t max() const { return is_fixed() ? fixed : field_mask() + bias; }",
+         "  // Dwords of the command whose DW0 is `dw0`.",
+         "  constexpr uint32_t of(uint32_t dw0) const { return is_fixed() ? fixed : (dw0 & field_mask()) + bias; }",
+         "};", "",
+         "// One row of commands.toml, in canonical order. Identifiers of names that start with a digit",
+         "// get a leading '_' (CmdId::_3DSTATE_VS); `name` keeps the PRM spelling.",
+         "enum class CmdId : uint16_t {"]
+    h += [f"  {c['ident']}," for c in cmds]
+    h += ["};", f"inline constexpr std::size_t kCmdRowCount = {n};", "",
+          "struct CmdRow {",
+          "  std::string_view name;",
+          "  CmdId id;",
+          "  CmdType type;",
+          "  uint32_t match;          // DW0 & mask == match identifies the command",
+          "  uint32_t mask;           // the type and opcode bits",
+          "  EngineMask engines;      // engines that decode it (a VCS row also runs on VCS2)",
+          "  CmdLength length;",
+          "  uint16_t default_len;    // nominal length, for packers",
+          "  uint16_t valid_len;      // the length GVT-g requires (F_LEN_VAR_FIXED); 0 = any",
+          "  CmdPrivilege privilege;",
+          "  CmdCost cost;",
+          "  std::string_view gvt_handler;  // kernel cmd_handler_<name>, empty when none",
+          "  std::string_view cite;",
+          "  std::span<const CmdField> fields;",
+          "  constexpr bool matches(uint32_t dw0) const { return (dw0 & mask) == match; }",
+          "};", "",
+          f"extern const std::array<CmdRow, {n}> kCmdRows;",
+          "inline const CmdRow& cmd_row(CmdId id) { return kCmdRows[static_cast<std::size_t>(id)]; }", "",
+          "namespace detail {",
+          "// Per-engine decode tables behind decode_header() (spec/gen8/command.h): row index by the",
+          "// opcode bits, kCmdNoRow when none. GFX goes through a block per (subtype, opcode) indexed",
+          "// by the subopcode.",
+          "inline constexpr uint16_t kCmdNoRow = 0xFFFF;",
+          "inline constexpr uint8_t kCmdNoBlock = 0xFF;",
+          "struct CmdDecodeTable {",
+          "  std::array<uint16_t, 64> mi;      // DW0 28:23",
+          "  std::array<uint16_t, 128> blt;    // DW0 28:22",
+          "  std::array<uint8_t, 32> gfx;      // DW0 28:24 -> block",
+          "};",
+          "extern const std::array<CmdDecodeTable, kEngineCount> kCmdDecode;",
+          "extern const std::span<const std::array<uint16_t, 256>> kCmdGfxBlocks;  // by DW0 23:16",
+          "}  // namespace detail", "",
+          "// Typed per-command constants: cmd::MI_STORE_DATA_IMM::id, ::header (DW0 at default_len),",
+          "// ::default_len and one CmdBits per field (cmd::MI_BATCH_BUFFER_START::ADDRESS_SPACE_INDICATOR).",
+          "// Field identifiers are the genxml names in UPPER_SNAKE. Never looked up by string.",
+          "namespace cmd {"]
+    for c in cmds:
+        h.append(f"namespace {c['ident']} {{")
+        h.append(f"inline constexpr CmdId id = CmdId::{c['ident']};")
+        h.append(f"inline constexpr uint32_t header = {cmd_header(c, c['default_len']):#010x};")
+        h.append(f"inline constexpr uint16_t default_len = {c['default_len']};")
+        for f in c["fields"]:
+            h.append(f"inline constexpr CmdBits {f['ident']}{bits_init(f)};")
+        h.append(f"}}  // namespace {c['ident']}")
+    h += ["}  // namespace cmd", "", "}  // namespace gvtsim::spec::gen8", ""]
+
+    cpp = [HEADER, '#include "spec/gen8/commands.h"', "", "namespace gvtsim::spec::gen8 {", "namespace {", ""]
+    for c in cmds:
+        if not c["fields"]:
+            continue
+        cpp.append(f"constexpr CmdField kFields_{c['ident']}[] = {{")
+        for f in c["fields"]:
+            cpp.append(f"    {{{cstr(f['name'])}, {bits_init(f)}, CmdFieldType::{FIELD_TYPES[f['type']]}, "
+                       f"CmdSpace::{f['space']}, {f['sel'][0]}, {f['sel'][1]}}},")
+        cpp.append("};")
+    cpp += ["", "}  // namespace", "", f"const std::array<CmdRow, {n}> kCmdRows = {{{{"]
+    for c in cmds:
+        ln = c["length"]
+        length = f"{{{ln['fixed']}, 0, 0}}" if "fixed" in ln else f"{{0, {ln['bits']}, {ln['bias']}}}"
+        fields = f"kFields_{c['ident']}" if c["fields"] else "{}"
+        cpp.append(f"    {{{cstr(c['name'])}, CmdId::{c['ident']}, CmdType::{CMD_TYPES[c['type']]}, "
+                   f"{c['match']:#010x}, {c['mask']:#010x}, {cmd_engine_mask_expr(c)}, {length}, "
+                   f"{c['default_len']}, {c['valid_len']}, CmdPrivilege::{CMD_PRIVILEGES[c['privilege']]}, "
+                   f"CmdCost::{c['cost']}, {cstr(c['handler'])},\n     {cstr(c['cite'])},\n     {fields}}},")
+    cpp += ["}};", ""]
+    tables, blocks = decode_tables(cmds, engines)
+    cpp += ["namespace detail {", "namespace {", f"constexpr std::array<std::array<uint16_t, 256>, {len(blocks)}> kBlocks = {{{{"]
+    for b in blocks:
+        cpp.append("    {{")
+        cpp += hex_rows(b, 16, 6)
+        cpp.append("    }},")
+    cpp += ["}};", "}  // namespace", "",
+            "const std::span<const std::array<uint16_t, 256>> kCmdGfxBlocks{kBlocks};", "",
+            "const std::array<CmdDecodeTable, kEngineCount> kCmdDecode = {{"]
+    for name, mi, blt, gfx in tables:
+        cpp.append(f"    {{  // {name}")
+        cpp.append("     {{")
+        cpp += hex_rows(mi, 16, 6)
+        cpp.append("     }},")
+        cpp.append("     {{")
+        cpp += hex_rows(blt, 16, 6)
+        cpp.append("     }},")
+        cpp.append("     {{")
+        cpp += hex_rows(gfx, 16, 4)
+        cpp.append("     }}},")
+    cpp += ["}};", "}  // namespace detail", "", "}  // namespace gvtsim::spec::gen8", ""]
+    return "\n".join(h), "\n".join(cpp)
+
+
+def md_cell(s):
+    return str(s).replace("|", "\\|")
+
+
+def emit_command_reference(cmds):
+    def dw0(c):
+        return f"`{c['match']:#010x}` / `{c['mask']:#010x}`"
+
+    def length(c):
+        ln = c["length"]
+        return f"{ln['fixed']}" if "fixed" in ln else f"{ln['bits']} bits + {ln['bias']}"
+
+    counts = {e: sum(1 for c in cmds if e in c["engines"]) for e in CMD_ENGINES}
+    out = ["# Command reference (Gen8)", "",
+           "Generated from `spec/gen8/commands.toml` by `spec/gen8/gen_tables.py`; do not edit. "
+           "DW0 & mask == match identifies a command on the engines listed (a VCS row also runs on VCS2). "
+           "Length is in dwords: a fixed count, or the low *bits* of DW0 plus the bias. `valid` is the "
+           "length GVT-g requires (F_LEN_VAR_FIXED). Field bits are relative to their dword; a field "
+           "with hi > 31 continues into the next dword. Repeated fields are numbered within their group.",
+           "", f"{len(cmds)} commands: " + ", ".join(f"{e} {counts[e]}" for e in CMD_ENGINES) + ".", "",
+           "| name | DW0 match / mask | engines | length | default | valid | privilege | cost | GVT handler |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for c in cmds:
+        out.append(f"| [{c['name']}](#{c['name'].lower()}) | {dw0(c)} | {','.join(c['engines'])} | {length(c)} | "
+                   f"{c['default_len']} | {c['valid_len'] or ''} | {c['privilege']} | {c['cost']} | "
+                   f"{c['handler']} |")
+    out += ["", "## Commands", ""]
+    for c in cmds:
+        out += [f"### {c['name']}", "", md_cell(c["cite"]), ""]
+        if not c["fields"]:
+            out += ["No fields: decoded as raw dwords.", ""]
+            continue
+        out += ["| field | dw | bits | type | address space | repeat |", "|---|---|---|---|---|---|"]
+        for f in c["fields"]:
+            space = "" if f["space"] == "none" else (
+                f["space"] if f["space"] in ("ggtt", "ppgtt", "context")
+                else f"{f['space']} DW{f['sel'][0]} bit {f['sel'][1]}")
+            rep = f"from DW{f['repeat'][0]}, every {f['repeat'][1]}" if f["repeat"][1] else ""
+            out.append(f"| {md_cell(f['name'])} | {f['dw']} | {f['hi']}:{f['lo']} | {f['type']} | {space} | {rep} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def write_if_changed(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.read_text() == text:
@@ -405,12 +975,13 @@ def main():
     ap.add_argument("--check", action="store_true", help="validate only")
     args = ap.parse_args()
     try:
-        engines, skus, effects, regs, instances = load(args.spec_dir)
+        engines, skus, effects, regs, instances, cmds = load(args.spec_dir)
     except (SpecError, tomllib.TOMLDecodeError, KeyError) as e:
         print(f"gen_tables: {e}", file=sys.stderr)
         return 1
     if args.check:
-        print(f"gen_tables: ok ({len(regs)} register rows, {len(instances)} instances, {len(skus)} SKUs)")
+        print(f"gen_tables: ok ({len(regs)} register rows, {len(instances)} instances, {len(skus)} SKUs, "
+              f"{len(cmds)} commands)")
         return 0
     out = args.out / "spec" / "gen8"
     write_if_changed(out / "engines.h", emit_engines(engines))
@@ -421,6 +992,10 @@ def main():
     write_if_changed(out / "registers.h", rh)
     write_if_changed(out / "registers.cpp", rc)
     write_if_changed(args.out / "reference" / "registers.md", emit_reference(regs, effects))
+    ch, cc = emit_commands(cmds, engines)
+    write_if_changed(out / "commands.h", ch)
+    write_if_changed(out / "commands.cpp", cc)
+    write_if_changed(args.out / "reference" / "commands.md", emit_command_reference(cmds))
     return 0
 
 

@@ -21,7 +21,7 @@ def run_check(spec_dir):
 
 @pytest.fixture
 def spec_copy(tmp_path):
-    for f in ("registers.toml", "skus.toml"):
+    for f in ("registers.toml", "skus.toml", "commands.toml"):
         shutil.copy(SPEC / f, tmp_path / f)
     return tmp_path
 
@@ -78,3 +78,113 @@ def test_duplicate_device_id_is_rejected(spec_copy):
     p.write_text(p.read_text().replace("0x1602, 0x1606", "0x1616, 0x1606", 1))
     r = run_check(spec_copy)
     assert r.returncode == 1 and "device id 0x1616" in r.stderr, r.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# commands.toml
+
+# A row that sorts last (GFX, opcode 7, subtype 3, subopcode 0xff) and decodes nothing else: the
+# cases below change one thing about it.
+GOOD_CMD = {
+    "name": '"ZZ_TEST_CMD"', "type": '"GFX"', "subtype": "3", "opcode": "7", "subopcode": "0xff",
+    "engines": '["RCS"]', "length": "{ bits = 8, bias = 2 }", "default_len": "3",
+    "privilege": '"any"', "cost": '"state"', "cite": '"test"',
+}
+GOOD_FIELDS = [
+    '{ name = "Flag", dw = 0, bits = "8:8", type = "bool" }',
+    '{ name = "Address", dw = 1, bits = "47:2", type = "address", space = "ppgtt" }',
+]
+
+
+def cmd_block(fields=None, drop=(), **over):
+    row = dict(GOOD_CMD)
+    row.update(over)
+    lines = ["", "[[command]]"] + [f"{k} = {v}" for k, v in row.items() if k not in drop]
+    fields = GOOD_FIELDS if fields is None else fields
+    if fields:
+        lines += ["fields = ["] + [f"  {f}," for f in fields] + ["]"]
+    return "\n".join(lines) + "\n"
+
+
+def add_command(spec_dir, block):
+    p = spec_dir / "commands.toml"
+    p.write_text(p.read_text() + block)
+
+
+def test_a_good_command_row_is_accepted(spec_copy):
+    add_command(spec_copy, cmd_block())
+    r = run_check(spec_copy)
+    assert r.returncode == 0, r.stderr
+    assert "225 commands" in r.stdout
+
+
+@pytest.mark.parametrize("block, message", [
+    # identity and order
+    (cmd_block(name='"MI_NOOP"'), "appears twice"),
+    (cmd_block(name='"zz lower"'), "name must be"),
+    (cmd_block(subopcode="0x49", opcode="0"), "decode the same DW0"),          # 3DSTATE_VF_INSTANCING
+    (cmd_block(type='"MI"', opcode="0x3e", drop=("subtype", "subopcode")), "canonical order"),
+    (cmd_block(type='"MI"', opcode="0x40", drop=("subtype", "subopcode")), "outside 28:23"),
+    (cmd_block(type='"2D"', opcode="0x7e", drop=("subtype", "subopcode")), "BCS only"),
+    (cmd_block(subopcode_a="1"), "not both"),
+    (cmd_block(type='"MI"', opcode="0x3e", drop=("subopcode",)), "are for GFX rows"),
+    (cmd_block(engines='["RCS", "VCS2"]'), "distinct names"),
+    (cmd_block(engines='["VCS", "RCS"]'), "i915 order"),
+    (cmd_block(colour="1"), "unknown keys"),
+    (cmd_block(drop=("cite",)), "missing 'cite'"),
+    (cmd_block(privilege='"root"'), "privilege 'root'"),
+    (cmd_block(cost='"free"'), "cost 'free'"),
+    (cmd_block(gvt_handler='"cmd_handler_X"'), "gvt_handler"),
+    # length rules
+    (cmd_block(length="{ bits = 17, bias = 2 }"), "length bits 17"),
+    (cmd_block(length="{ bits = 8 }"), "'length' must be"),
+    (cmd_block(length="{ bits = 8, bias = 3 }"), "length bias"),
+    (cmd_block(length="{ fixed = 0 }"), "fixed length 0"),
+    (cmd_block(default_len="258"), "default_len 258 outside"),
+    (cmd_block(default_len="1"), "default_len 1 outside"),
+    (cmd_block(length="{ fixed = 3 }", valid_len="3"), "valid_len is for variable-length"),
+    (cmd_block(valid_len="300"), "valid_len 300 outside"),
+    (cmd_block(valid_len="4"), "differs from valid_len"),
+    # fields
+    (cmd_block(length="{ fixed = 1 }", default_len="1"), "beyond the command's maximum length"),
+    (cmd_block(fields=['{ name = "F", dw = 0, bits = "17:16", type = "uint" }']), "overlap DW0's header"),
+    (cmd_block(fields=['{ name = "F", dw = 0, bits = "7:0", type = "uint" }']), "overlap DW0's header"),
+    (cmd_block(fields=GOOD_FIELDS + ['{ name = "G", dw = 2, bits = "3:0", type = "uint" }']), "overlap in dword 2"),
+    (cmd_block(fields=['{ name = "A", dw = 1, bits = "31:2", type = "address" }']), "exactly one of space"),
+    (cmd_block(fields=['{ name = "A", dw = 1, bits = "31:2", type = "uint", space = "ggtt" }']),
+     "only for address fields"),
+    (cmd_block(fields=['{ name = "A", dw = 1, bits = "31:2", type = "address", space = "gtt" }']),
+     "is not ggtt, ppgtt or context"),
+    (cmd_block(fields=['{ name = "A", dw = 1, bits = "31:2", type = "address", ggtt_if = "300:1" }']),
+     "selector dword 300"),
+    (cmd_block(fields=['{ name = "A", dw = 1, bits = "31:2", type = "address", ggtt_if = "0:40" }']),
+     "selector '0:40'"),
+    (cmd_block(fields=['{ name = "F", dw = 1, bits = "40:33", type = "uint" }']), "start in the next dword"),
+    (cmd_block(fields=['{ name = "F", dw = 1, bits = "64:0", type = "uint" }']), "field bits"),
+    (cmd_block(fields=['{ name = "F", dw = 1, bits = "15:0", type = "float" }']), "float field is 32 bits"),
+    (cmd_block(fields=['{ name = "F", dw = 1, bits = "15:0", type = "real" }']), "type 'real'"),
+    (cmd_block(fields=['{ name = "F=1", dw = 1, bits = "15:0", type = "uint" }']), "field name"),
+    (cmd_block(fields=['{ name = "Base-Address", dw = 1, bits = "15:0", type = "uint" }',
+                       '{ name = "Base Address", dw = 1, bits = "31:16", type = "uint" }']), "same identifier"),
+    (cmd_block(fields=['{ name = "F", dw = 1, bits = "15:0", type = "uint", colour = 1 }']), "unknown keys"),
+    (cmd_block(fields=['{ name = "R", dw = 0, bits = "31:0", type = "uint", repeat = { from_dw = 0, stride = 1 } }']),
+     "from_dw must be >= 1"),
+    (cmd_block(fields=['{ name = "R", dw = 1, bits = "31:0", type = "uint", repeat = { from_dw = 1, stride = 1 } }']),
+     "does not fit a group"),
+    (cmd_block(length="{ bits = 1, bias = 2 }", default_len="2",
+               fields=['{ name = "R", dw = 0, bits = "31:0", type = "uint", repeat = { from_dw = 2, stride = 2 } }']),
+     "not even one group"),
+    (cmd_block(fields=['{ name = "R", dw = 0, bits = "31:0", type = "uint", repeat = { from_dw = 2, stride = 1 } }',
+                       '{ name = "S", dw = 0, bits = "31:0", type = "uint", repeat = { from_dw = 2, stride = 2 } }']),
+     "different groups"),
+    (cmd_block(fields=['{ name = "F", dw = 2, bits = "31:0", type = "uint" }',
+                       '{ name = "R", dw = 0, bits = "31:0", type = "uint", repeat = { from_dw = 2, stride = 1 } }']),
+     "inside the repeated groups"),
+])
+def test_bad_command_rows_are_rejected(spec_copy, block, message):
+    add_command(spec_copy, block)
+    r = run_check(spec_copy)
+    assert r.returncode == 1, f"accepted a bad command row:\n{block}"
+    assert message in r.stderr, r.stderr
+    assert "ZZ_TEST_CMD" in r.stderr or "MI_NOOP" in r.stderr or "zz lower" in r.stderr, \
+        f"the message names the row: {r.stderr}"

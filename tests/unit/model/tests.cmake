@@ -1,6 +1,7 @@
 gvtsim_gtest(unit_model LABEL model
   SOURCES unit/model/memory_test.cpp unit/model/regfile_test.cpp unit/model/pci_test.cpp unit/model/ggtt_test.cpp
           unit/model/ppgtt_test.cpp unit/model/interrupts_test.cpp unit/model/gpu_effects_test.cpp
+          unit/model/golden_register_test.cpp
   LIBS gvtsim_model)
 
 gvtsim_gtest(unit_model_sc LABEL model SYSTEMC
