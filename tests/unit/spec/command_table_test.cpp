@@ -23,7 +23,7 @@ std::size_t rows_on(Engine e) {
 
 // The kernel's gvt/cmd_parser.c cmd_info[] has 225 descriptors, 224 of them valid on BDW
 // (3DSTATE_COMPONENT_PACKING is D_SKL_PLUS); per ring they are 116 RCS-only non-MI, 24 BCS-only XY_*,
-// 40 VCS + 3 VECS, 29 MI on all rings plus 3DSTATE_VF_STATISTICS_GM45 on all rings, 8 RCS-only MI and
+// 40 VCS + 3 VECS, 29 MI on all rings plus 3DSTATE_VF_STATISTICS (kernel: _GM45) on all rings, 8 RCS-only MI and
 // 3 RCS|BCS MI (as counted in ../shared/docs/gvt-reference.md §2.5). Hence RCS 157, BCS 57, VCS 70,
 // VECS 33; the kernel's R_VCS covers both video rings, so VCS2 has VCS's 70.
 TEST(CommandTable, RowCountsPerEngineMatchTheKernelTable) {
@@ -53,12 +53,12 @@ TEST(CommandTable, RowCountsPerEngineMatchTheKernelTable) {
   EXPECT_EQ(mi_all, 29);
   EXPECT_EQ(mi_rcs_only, 8);
   EXPECT_EQ(mi_rcs_bcs, 3);
-  EXPECT_EQ(all_rings, 30) << "29 MI plus 3DSTATE_VF_STATISTICS_GM45";
+  EXPECT_EQ(all_rings, 30) << "29 MI plus 3DSTATE_VF_STATISTICS (the kernel's _GM45)";
 }
 
 // The kernel's F_LEN_CONST rows (gvt/cmd_parser.c cmd_info[]): the 16 one-dword MI commands, the
-// two-dword MI_LOAD_SCAN_LINES_INCL, and PIPELINE_SELECT, 3DSTATE_VF_STATISTICS and
-// 3DSTATE_VF_STATISTICS_GM45 of one dword. Every other row has a length field.
+// two-dword MI_LOAD_SCAN_LINES_INCL, and PIPELINE_SELECT, 3DSTATE_VF_STATISTICS_SUBTYPE3 and
+// 3DSTATE_VF_STATISTICS of one dword. Every other row has a length field.
 TEST(CommandTable, FixedLengthRowsAreTheKernelsConstLengthOnes) {
   std::map<std::string, uint32_t> fixed;
   for (const CmdRow& r : kCmdRows)
@@ -69,7 +69,7 @@ TEST(CommandTable, FixedLengthRowsAreTheKernelsConstLengthOnes) {
       {"MI_ARB_ON_OFF", 1}, {"MI_URB_ATOMIC_ALLOC", 1}, {"MI_BATCH_BUFFER_END", 1},
       {"MI_SUSPEND_FLUSH", 1}, {"MI_PREDICATE", 1}, {"MI_TOPOLOGY_FILTER", 1}, {"MI_SET_APPID", 1},
       {"MI_RS_CONTEXT", 1}, {"MI_LOAD_SCAN_LINES_INCL", 2}, {"PIPELINE_SELECT", 1},
-      {"3DSTATE_VF_STATISTICS", 1}, {"3DSTATE_VF_STATISTICS_GM45", 1}};
+      {"3DSTATE_VF_STATISTICS_SUBTYPE3", 1}, {"3DSTATE_VF_STATISTICS", 1}};
   EXPECT_EQ(fixed, expected);
 }
 
