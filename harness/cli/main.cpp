@@ -2,13 +2,18 @@
 // parses options and maps outcomes to exit codes. Errors are one line on stderr, exit status 2 for
 // bad usage or configuration, 1 for a failed check.
 #include <cstdio>
+#include <functional>
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 
 #include "base/log.h"
 #include "base/status.h"
 #include "harness/selftest.h"
+#include "harness/trace_decoder.h"
+#include "spec/gen8/command.h"
 
 int main(int argc, char** argv) {
   using namespace gvtsim;
@@ -23,6 +28,13 @@ int main(int argc, char** argv) {
   selftest->add_option("--seed", seed, "seed of the built-in workload");
   selftest->add_flag("--json", json, "print the report as JSON");
 
+  auto* decode = app.add_subcommand("decode", "list the commands a trace's submissions execute, as the hardware fetches them");
+  std::string trace_path;
+  bool decode_json = false, decode_summary = false;
+  decode->add_option("TRACE", trace_path, "AUB trace (raw, .xz or .zst)")->required();
+  decode->add_flag("--json", decode_json, "JSON lines (one object per command); with --summary, one JSON object");
+  decode->add_flag("--summary", decode_summary, "block counts and the command-name histogram instead of the listing");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,6 +47,32 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*decode) {
+      std::function<void(const harness::ListingEntry&)> on_command;
+      std::function<void(const std::string&)> on_note;
+      if (!decode_summary) {
+        on_command = [&](const harness::ListingEntry& e) {
+          if (decode_json) {
+            std::string obj = spec::gen8::to_json(*e.cmd);
+            std::cout << fmt::format("{{\"submission\":{},\"engine\":\"{}\",\"level\":{},", e.submission,
+                                     spec::gen8::engine_name(e.engine), e.level)
+                      << obj.substr(1) << '\n';
+          } else {
+            std::cout << std::string(2 * e.level, ' ') << spec::gen8::to_text(*e.cmd) << '\n';
+          }
+        };
+        on_note = [&](const std::string& note) {
+          if (!decode_json) std::cout << note << '\n';
+        };
+      }
+      auto summary = harness::decode_trace(trace_path, on_command, on_note);
+      if (!summary) {
+        std::fprintf(stderr, "gvtsim: %s\n", summary.status().message().c_str());
+        return 1;
+      }
+      if (decode_summary) std::cout << (decode_json ? summary->to_json() + "\n" : summary->to_text());
+      return 0;
+    }
     if (*selftest) {
       auto rep = harness::run_selftest(seed);
       std::cout << (json ? harness::selftest_json(rep) + "\n" : harness::format_selftest(rep));

@@ -1,3 +1,8 @@
 gvtsim_gtest(unit_platform LABEL platform SYSTEMC
   SOURCES unit/harness/lifecycle_test.cpp unit/harness/hardware_check_test.cpp
   LIBS gvtsim_harness)
+
+gvtsim_gtest(unit_decode LABEL trace SYSTEMC
+  SOURCES unit/harness/trace_decode_test.cpp
+  LIBS gvtsim_harness)
+target_compile_definitions(unit_decode PRIVATE GVTSIM_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
