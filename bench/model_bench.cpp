@@ -17,10 +17,10 @@ namespace gvtsim::model::gen8 {
 namespace {
 
 struct Rig {
-  Time now = 0;
+  EventQueue queue;
   Stats stats;
   SystemMemory mem{StatGroup(stats, "mem"), OwnershipDefault::native};
-  Gen8Gpu gpu{GpuConfig{}, mem, StatGroup(stats, "gpu"), &now};
+  Gen8Gpu gpu{GpuConfig{}, mem, StatGroup(stats, "gpu"), queue};
   Rig() { (void)gpu.cfg_write(pci::kCommand, 2, pci::kCommandMemory); }
 };
 

@@ -24,7 +24,7 @@ Platform::Platform(PlatformConfig config)
   model::gen8::GpuConfig gc;
   gc.device_id = m_config.device_id;
   gc.aperture_size = m_config.aperture_size;
-  m_gpu = std::make_unique<model::gen8::Gen8Gpu>(gc, *m_memory, StatGroup(m_stats, "gpu"), m_queue.now_ptr());
+  m_gpu = std::make_unique<model::gen8::Gen8Gpu>(gc, *m_memory, StatGroup(m_stats, "gpu"), m_queue);
   m_gpu->on_msi = [this](uint32_t a, uint16_t d) { deliver_msi(a, d); };
   m_direct_bus = std::make_unique<DirectBus>(*m_gpu, m_cpu_stall);
 }

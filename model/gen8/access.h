@@ -23,12 +23,17 @@ struct AccessTag {
   // On whose behalf: for a context access the owner of the page holding the executing context's
   // LRCA; for an aperture access the owner its initiator puts on it; engine-internal is the host.
   Owner owner = Owner::host();
+  // A context access made by an engine names the physical page of the executing context's LRCA
+  // instead of an owner: the hardware knows no owners, the oracle looks the page's owner up
+  // (SystemMemory::check). ~0 when `owner` applies.
+  uint64_t lrca_page = ~0ull;
 
   static constexpr AccessTag software() { return {Initiator::software, Owner::host()}; }
   static constexpr AccessTag engine() { return {Initiator::engine_internal, Owner::host()}; }
   static constexpr AccessTag context(Owner o) { return {Initiator::context, o}; }
   static constexpr AccessTag aperture(Owner o) { return {Initiator::aperture, o}; }
   static constexpr AccessTag display(Owner o) { return {Initiator::display, o}; }
+  static constexpr AccessTag of_context(uint64_t lrca_pa) { return {Initiator::context, Owner::none(), lrca_pa & ~0xFFFull}; }
 };
 
 }  // namespace gvtsim::model::gen8

@@ -1,6 +1,7 @@
 #include "model/gen8/gpu.h"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "base/log.h"
@@ -17,10 +18,10 @@ const Sku& sku_of(uint16_t device_id) {
 }
 }  // namespace
 
-Gen8Gpu::Gen8Gpu(const GpuConfig& cfg, MemoryPort& memory, StatGroup stats, const Time* now)
+Gen8Gpu::Gen8Gpu(const GpuConfig& cfg, MemoryPort& memory, StatGroup stats, EventQueue& queue)
     : m_cfg(cfg),
       m_sku(&sku_of(cfg.device_id)),
-      m_now(now),
+      m_queue(queue),
       m_mem(&memory),
       m_stats(stats),
       m_pci(cfg.device_id, cfg.aperture_size),
@@ -36,11 +37,19 @@ Gen8Gpu::Gen8Gpu(const GpuConfig& cfg, MemoryPort& memory, StatGroup stats, cons
                                   "ring-buffer mode use (TAIL/CTL with execlists off): out of scope for GVT-g on BDW")),
       m_aperture_faults(stats.counter("aperture.faults", Unit::events, "aperture accesses through non-present GGTT entries")) {
   m_regs.set_present_engines(m_sku->engines);
+  const Time* now = queue.now_ptr();
   m_ggtt.set_time_source(now);
   for (std::size_t e = 0; e < kEngineCount; ++e)
     m_ppgtt[e] = std::make_unique<PpgttWalker>(memory, stats.group(std::string("ppgtt.") + std::string(engine_name(Engine(e)))),
                                                m_sku->ppgtt_1g_pages);
   for (auto& w : m_ppgtt) w->set_time_source(now);
+  for (std::size_t e = 0; e < kEngineCount; ++e) {
+    if (!engine_present(Engine(e))) continue;
+    std::string name(engine_name(Engine(e)));
+    for (auto& ch : name) ch = char(std::tolower(ch));
+    m_engines[e] = std::make_unique<CommandStreamer>(Engine(e), *this, queue.source("gpu." + name, EventBand::hardware),
+                                                     m_cfg.costs, stats.group("engine." + name));
+  }
   m_irq.on_assert = [this] {
     if (m_pci.msi_enabled() && m_pci.bus_master()) {
       ++m_msis;
@@ -132,6 +141,7 @@ void Gen8Gpu::engine_reset(Engine e) {
     if (const RegInstance* r = find_reg(id, e)) m_regs.set(*r, r->row().reset);
   m_elsp[std::size_t(e)].count = 0;
   m_ppgtt[std::size_t(e)]->invalidate_tlb();
+  if (CommandStreamer* cs = engine(e)) cs->reset();
   ++m_resets[std::size_t(e)];
 }
 
@@ -162,6 +172,7 @@ void Gen8Gpu::bind_effects() {
                       ++l.submissions;
                       l.last = {uint64_t(l.dwords[2]) << 32 | l.dwords[3], uint64_t(l.dwords[0]) << 32 | l.dwords[1]};
                       if (on_elsp_submit) on_elsp_submit(r.engine, l.last[0], l.last[1]);
+                      else if (CommandStreamer* cs = engine(r.engine)) cs->submit(l.last[0], l.last[1]);
                       else ++m_elsp_unimplemented;
                     }});
   // MI_MODE: the engine is idle whenever it is asked to stop (no command streamer runs here yet).

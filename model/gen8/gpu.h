@@ -11,10 +11,9 @@
 // 0 and counts `unimplemented.bar0_hole`. BAR2 (the aperture) maps graphics memory [0, aperture
 // size) through the GGTT to system memory; each access carries the owner its initiator put on it.
 //
-// Engines: this core latches ELSP writes and tracks each engine's mode; the command streamers that
-// execute submissions come with the render-engine issue — until then a complete ELSP submission is
-// counted as `unimplemented.execlist_submission` (and legacy ring-buffer use, out of scope for GVT-g
-// on BDW, as `unimplemented.legacy_ringbuffer`).
+// Engines: the ELSP port of each engine latches four dwords and hands the execlist to the engine's
+// CommandStreamer (command_streamer.h). Legacy ring-buffer use (out of scope for GVT-g on BDW) is
+// counted as `unimplemented.legacy_ringbuffer`.
 #pragma once
 
 #include <array>
@@ -22,9 +21,12 @@
 #include <functional>
 #include <memory>
 
+#include "base/event_queue.h"
 #include "base/stats.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "model/gen8/command_streamer.h"
+#include "model/gen8/costs.h"
 #include "model/gen8/ggtt.h"
 #include "model/gen8/interrupts.h"
 #include "model/gen8/memory_port.h"
@@ -42,6 +44,7 @@ struct GpuConfig {
   uint16_t device_id = spec::gen8::kDefaultDeviceId;
   uint64_t aperture_size = 1ull << 30;  // D3: 1 GB (128 MB – 2 GB)
   Duration mmio_cost = ns(100);         // one uncached register access seen by the CPU (D12)
+  CostTable costs;                      // command streamer timing (D12)
 };
 
 // What the ELSP port of one engine has latched (four dword writes: element 1 high, 1 low, element 0
@@ -55,7 +58,8 @@ struct ElspLatch {
 
 class Gen8Gpu {
  public:
-  Gen8Gpu(const GpuConfig& cfg, MemoryPort& memory, StatGroup stats, const Time* now);
+  // The engines schedule their work on `queue` (the platform's); its time is the GPU's time.
+  Gen8Gpu(const GpuConfig& cfg, MemoryPort& memory, StatGroup stats, EventQueue& queue);
   Gen8Gpu(const Gen8Gpu&) = delete;
   Gen8Gpu& operator=(const Gen8Gpu&) = delete;
 
@@ -67,6 +71,8 @@ class Gen8Gpu {
   Ggtt& ggtt() { return m_ggtt; }
   PpgttWalker& ppgtt(Engine e) { return *m_ppgtt[std::size_t(e)]; }
   const ElspLatch& elsp(Engine e) const { return m_elsp[std::size_t(e)]; }
+  // The command streamer of an engine the SKU has (nullptr otherwise).
+  CommandStreamer* engine(Engine e) { return m_engines[std::size_t(e)].get(); }
   uint64_t reset_count(Engine e) const { return m_resets[std::size_t(e)]; }
   bool engine_present(Engine e) const { return spec::gen8::has_engine(m_sku->engines, e); }
 
@@ -84,13 +90,14 @@ class Gen8Gpu {
   MemoryPort& memory() { return *m_mem; }
   // An MSI write: address and data from the MSI capability (needs MSI enable and bus mastering).
   std::function<void(uint32_t address, uint16_t data)> on_msi;
-  // Hook for the execlist engine (the render-engine issue): a complete ELSP submission.
+  // A complete ELSP submission goes to the engine's command streamer — or, when this hook is set,
+  // to the hook instead (gvtsim decode lists submissions without executing them).
   std::function<void(Engine, uint64_t desc0, uint64_t desc1)> on_elsp_submit;
 
   // PPAT entry i (0..7) as programmed in GEN8_PRIVATE_PAT_LO/HI.
   uint8_t ppat(unsigned i) const;
   // The ring timestamp (12.5 MHz: one tick per 80 ns, i915 RING_TIMESTAMP on BDW).
-  uint64_t timestamp() const { return (m_now ? *m_now : 0) / ns(80); }
+  uint64_t timestamp() const { return m_queue.now() / ns(80); }
   // Power-on reset of everything but system memory.
   void reset();
 
@@ -101,7 +108,7 @@ class Gen8Gpu {
 
   GpuConfig m_cfg;
   const spec::gen8::Sku* m_sku;
-  const Time* m_now;
+  EventQueue& m_queue;
   MemoryPort* m_mem;
   StatGroup m_stats;
   PciConfig m_pci;
@@ -111,6 +118,7 @@ class Gen8Gpu {
   std::array<std::unique_ptr<PpgttWalker>, kEngineCount> m_ppgtt;
   std::array<ElspLatch, kEngineCount> m_elsp{};
   std::array<uint64_t, kEngineCount> m_resets{};
+  std::array<std::unique_ptr<CommandStreamer>, kEngineCount> m_engines;
   Counter& m_msis;
   Counter& m_intx;
   Counter& m_bar0_hole;

@@ -64,6 +64,7 @@ Owner SystemMemory::owner(uint64_t pa) const {
 
 void SystemMemory::check(uint64_t pfn, uint64_t pa, AccessTag tag, bool write) {
   if (tag.initiator == Initiator::software) return;
+  if (tag.lrca_page != ~0ull) tag.owner = owner(tag.lrca_page);  // D4: the owner of the context's LRCA page
   Owner page = owner(pfn << kPageShift);
   if (page.is_none()) {
     ++m_untagged;

@@ -6,3 +6,7 @@ gvtsim_gtest(unit_decode LABEL trace SYSTEMC
   SOURCES unit/harness/trace_decode_test.cpp
   LIBS gvtsim_harness)
 target_compile_definitions(unit_decode PRIVATE GVTSIM_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
+
+gvtsim_gtest(unit_engine LABEL model SYSTEMC
+  SOURCES unit/harness/engine_test.cpp
+  LIBS gvtsim_harness)

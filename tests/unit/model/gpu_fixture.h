@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/event_queue.h"
 #include "model/gen8/gpu.h"
 #include "model/gen8/memory.h"
 
@@ -10,8 +11,8 @@ namespace gvtsim::model::gen8 {
 
 struct GpuFixture : ::testing::Test {
   explicit GpuFixture(OwnershipDefault own = OwnershipDefault::native, uint16_t device = 0x1616)
-      : mem(StatGroup(stats, "memory"), own), gpu(make_config(device), mem, StatGroup(stats, "gpu"), &now) {
-    mem.set_time_source(&now);
+      : mem(StatGroup(stats, "memory"), own), gpu(make_config(device), mem, StatGroup(stats, "gpu"), queue) {
+    mem.set_time_source(queue.now_ptr());
     EXPECT_TRUE(gpu.cfg_write(pci::kCommand, 2, pci::kCommandMemory | pci::kCommandBusMaster));
   }
   static GpuConfig make_config(uint16_t device) {
@@ -23,7 +24,7 @@ struct GpuFixture : ::testing::Test {
   void wr(uint32_t off, uint32_t v) { ASSERT_TRUE(gpu.bar0_write(off, 4, v)); }
   void pte(uint64_t gma, uint64_t value) { ASSERT_TRUE(gpu.bar0_write(kBar0GgttOffset + (gma >> 12) * 8, 8, value)); }
 
-  Time now = 0;
+  EventQueue queue;
   Stats stats;
   SystemMemory mem;
   Gen8Gpu gpu;

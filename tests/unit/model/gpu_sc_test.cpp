@@ -42,10 +42,10 @@ struct Stim : sc_core::sc_module {
 };
 
 struct ShellTest : ::testing::Test {
-  Time now = 0;
+  EventQueue queue;
   Stats stats;
   SystemMemory memory{StatGroup(stats, "mem"), OwnershipDefault::mediated};
-  Gen8Gpu core{GpuConfig{}, memory, StatGroup(stats, "gpu"), &now};
+  Gen8Gpu core{GpuConfig{}, memory, StatGroup(stats, "gpu"), queue};
   Stim stim{"stim"};
   GpuSc gpu{"gpu"};
   MemorySc mem_sc{"memory"};

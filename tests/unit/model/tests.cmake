@@ -7,3 +7,7 @@ gvtsim_gtest(unit_model LABEL model
 gvtsim_gtest(unit_model_sc LABEL model SYSTEMC
   SOURCES unit/model/gpu_sc_test.cpp
   LIBS gvtsim_model_sc)
+
+gvtsim_gtest(unit_mi LABEL model SOURCES unit/model/mi_semantics_test.cpp LIBS gvtsim_model)
+
+gvtsim_gtest(unit_state3d LABEL model SOURCES unit/model/state3d_test.cpp LIBS gvtsim_model)
