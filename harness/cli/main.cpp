@@ -11,7 +11,10 @@
 
 #include "base/log.h"
 #include "base/status.h"
+#include "harness/driver.h"
+#include "harness/native_replay.h"
 #include "harness/selftest.h"
+#include "harness/systemc_driver.h"
 #include "harness/trace_decoder.h"
 #include "spec/gen8/command.h"
 
@@ -35,6 +38,19 @@ int main(int argc, char** argv) {
   decode->add_flag("--json", decode_json, "JSON lines (one object per command); with --summary, one JSON object");
   decode->add_flag("--summary", decode_summary, "block counts and the command-name histogram instead of the listing");
 
+  auto* replay = app.add_subcommand("replay", "replay a captured trace on the model (natively for now)");
+  harness::ReplayOptions ropt;
+  bool native = false, quiet = false;
+  std::string report_path, driver_name = "functional";
+  uint64_t quantum_ns = 1000;
+  replay->add_option("TRACE", ropt.trace, "AUB trace (raw, .xz or .zst)")->required();
+  replay->add_flag("--native", native, "run the trace on the model with no mediation");
+  replay->add_option("--report", report_path, "write the JSON report to this file");
+  replay->add_flag("--quiet", quiet, "print nothing but errors");
+  replay->add_option("--driver", driver_name, "functional or systemc")->check(CLI::IsMember({"functional", "systemc"}));
+  replay->add_option("--quantum-ns", quantum_ns, "SystemC driver quantum in ns (0: sync at every event)");
+  replay->add_option("--seed", ropt.seed, "seed");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,6 +63,39 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*replay) {
+      if (!native) {
+        std::fprintf(stderr, "gvtsim: replay on vGPUs needs the mediation core (not built yet): use --native\n");
+        return 2;
+      }
+      harness::FunctionalDriver fd;
+      harness::SystemCDriver sd(ns(quantum_ns));
+      harness::Driver& d = driver_name == "systemc" ? static_cast<harness::Driver&>(sd) : fd;
+      auto rep = harness::replay_native(ropt, d);
+      if (!rep) {
+        std::fprintf(stderr, "gvtsim: %s\n", rep.status().message().c_str());
+        return 1;
+      }
+      std::string json = rep->to_json().dump(2);
+      if (!report_path.empty()) {
+        std::FILE* f = std::fopen(report_path.c_str(), "w");
+        if (!f) {
+          std::fprintf(stderr, "gvtsim: cannot write %s\n", report_path.c_str());
+          return 2;
+        }
+        std::fputs((json + "\n").c_str(), f);
+        std::fclose(f);
+      }
+      if (!quiet && report_path.empty()) std::cout << json << '\n';
+      else if (!quiet)
+        std::cout << fmt::format("{}: {}/{} submissions completed, {} us simulated, result {:#018x} over {} bytes\n", ropt.trace,
+                                 rep->completed, rep->submissions, rep->sim_time_ns / 1000, rep->result_hash, rep->hash_bytes);
+      if (!rep->ok()) {
+        std::fprintf(stderr, "gvtsim: %s\n", rep->error.empty() ? "a submission did not complete" : rep->error.c_str());
+        return 1;
+      }
+      return 0;
+    }
     if (*decode) {
       std::function<void(const harness::ListingEntry&)> on_command;
       std::function<void(const std::string&)> on_note;

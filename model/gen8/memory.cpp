@@ -103,6 +103,7 @@ Duration SystemMemory::write(uint64_t pa, const void* src, std::size_t len, Acce
     std::size_t off = a & (kPageSize - 1);
     std::size_t n = std::min<std::size_t>(len - done, kPageSize - off);
     check(pfn, a, tag, true);
+    if (tag.initiator == Initiator::context) m_device_written.insert(pfn);
     std::memcpy(get_page(pfn) + off, in + done, n);
     done += n;
   }

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -74,6 +75,8 @@ class SystemMemory final : public MemoryPort {
   uint64_t untagged_accesses() const { return m_untagged.value(); }
   const std::vector<IsolationViolation>& violation_log() const { return m_violation_log; }
 
+  // Pages written by device context accesses (the workload's own results, decisions D5), in order.
+  const std::set<uint64_t>& device_written_pages() const { return m_device_written; }
   // A pointer to the page's bytes for direct access (SystemC DMI, bulk copies); allocates it.
   uint8_t* page_data(uint64_t pa);
   bool page_allocated(uint64_t pa) const { return m_pages.count(pa >> kPageShift) != 0; }
@@ -105,6 +108,7 @@ class SystemMemory final : public MemoryPort {
   mutable uint64_t m_last_pfn = ~0ull;
   mutable uint8_t* m_last_page = nullptr;
   std::vector<IsolationViolation> m_violation_log;
+  std::set<uint64_t> m_device_written;
   Counter& m_bytes_read;
   Counter& m_bytes_written;
   Counter& m_violation_count;

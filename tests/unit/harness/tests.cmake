@@ -10,3 +10,8 @@ target_compile_definitions(unit_decode PRIVATE GVTSIM_SHARED_DIR="${CMAKE_SOURCE
 gvtsim_gtest(unit_engine LABEL model SYSTEMC
   SOURCES unit/harness/engine_test.cpp
   LIBS gvtsim_harness)
+
+gvtsim_gtest(unit_replay LABEL trace SYSTEMC
+  SOURCES unit/harness/native_replay_test.cpp
+  LIBS gvtsim_harness)
+target_compile_definitions(unit_replay PRIVATE GVTSIM_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
