@@ -15,6 +15,7 @@ namespace {
 
 // Context descriptor (gvt-reference §2.4, §2.6; i915 gt/intel_lrc.h GEN8_CTX_*).
 constexpr uint64_t kDescValid = 1u << 0;
+constexpr uint64_t kDescForceRestore = 1u << 2;  // GEN8_CTX_FORCE_RESTORE: no lite restore
 constexpr unsigned kDescModeShift = 3;  // addressing mode 4:3: 1 = 32-bit legacy, 3 = 48-bit legacy
 constexpr uint64_t kDescLrcaMask = 0xFFFFF000u;
 // CONTEXT_CONTROL bits (i915 intel_lrc_reg.h CTX_CTRL_*).
@@ -54,7 +55,10 @@ CommandStreamer::CommandStreamer(Engine id, Gen8Gpu& gpu, EventSource& events, c
       m_hangs(stats.counter("hangs", Unit::events, "engine hangs (unknown instruction, fault, bad descriptor)")),
       m_busy(stats.counter("busy_ps", Unit::ps, "simulated time spent executing or switching contexts")),
       m_unimplemented(stats.counter("unimplemented.commands", Unit::commands,
-                                    "commands decoded but not executed by this engine (their cost is charged)")) {
+                                    "commands decoded but not executed by this engine (their cost is charged)")),
+      m_context_run(stats.histogram("context_run_ps", Unit::ps, "run time of each context between switch-in and switch-out")) {
+  stats.formula("idle_ps", Unit::ps, "simulated time the engine was not busy",
+                [this] { return double(m_events.now() - std::min<Time>(m_events.now(), m_busy.value())); });
   for (std::size_t c = 0; c < kCmdCostNames.size(); ++c)
     m_by_class[c] = &stats.counter("commands_by_class." + std::string(kCmdCostNames[c]), Unit::commands,
                                    "commands executed of this cost class");
@@ -259,6 +263,10 @@ void CommandStreamer::save_context(const Context& c) {
   auto page1 = m_gpu.ggtt().translate(c.lrca + 4096);
   if (!page1.present) return;
   RegFile& regs = m_gpu.regs();
+  // CTX_TIMESTAMP accumulates the context's run time in timestamp ticks (80 ns) and is saved with it.
+  Duration ran = m_events.now() - c.started;
+  m_context_run.sample(ran);
+  regs.set(RegId::RING_CTX_TIMESTAMP, uint32_t(regs.get(RegId::RING_CTX_TIMESTAMP, m_id) + ran / ns(80)), m_id);
   // The ring context: HEAD where the engine stopped, and every LRI value from the registers.
   regs.set(RegId::RING_HEAD, (regs.get(RegId::RING_HEAD, m_id) & ~0x1FFFFCull) | c.head, m_id);
   std::vector<std::pair<uint32_t, uint32_t>> updates;
@@ -446,7 +454,9 @@ void CommandStreamer::preempt_now() {
     return;
   }
   const Element& e0 = m_slots[next].el[0];
-  bool same = (e0.desc & kDescLrcaMask) == old.lrca && uint32_t(e0.desc >> 32) == old.id;
+  // Lite restore: the running context resubmitted (same LRCA and id, docs/execlists.md), unless the
+  // descriptor forces a full restore.
+  bool same = (e0.desc & kDescLrcaMask) == old.lrca && uint32_t(e0.desc >> 32) == old.id && !(e0.desc & kDescForceRestore);
   write_csb(same ? csb::kLiteRestore | csb::kPreempted : csb::kPreempted, old.id);
   m_current = next;
   m_element = 0;

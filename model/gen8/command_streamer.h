@@ -188,6 +188,7 @@ class CommandStreamer {
   Counter& m_hangs;
   Counter& m_busy;
   Counter& m_unimplemented;
+  Histogram& m_context_run;
   std::array<Counter*, spec::gen8::kCmdCostNames.size()> m_by_class{};
 };
 

@@ -57,6 +57,57 @@ TEST_F(EngineTest, OneContextStoresThroughPpgttAndCompletes) {
   EXPECT_GT(b.rcs().busy_time(), 0u);
 }
 
+TEST_F(EngineTest, SecondLevelAndChainedBatchesRunInHardwareOrder) {
+  // ring -> first-level batch A: SDI 1, call second-level B (SDI 2), SDI 3, chain to C (SDI 4, END).
+  uint64_t t = b.map_ppgtt(0x10000);
+  uint64_t a = b.map_ppgtt(kBatch), bb = b.map_ppgtt(kBatch + 0x1000), cc = b.map_ppgtt(kBatch + 0x2000);
+  auto second = pack(CmdId::MI_BATCH_BUFFER_START, {{cmd::MI_BATCH_BUFFER_START::ADDRESS_SPACE_INDICATOR, 1},
+                                                    {cmd::MI_BATCH_BUFFER_START::SECOND_LEVEL_BATCH_BUFFER, 1},
+                                                    {cmd::MI_BATCH_BUFFER_START::BATCH_BUFFER_START_ADDRESS, kBatch + 0x1000}});
+  auto atomic_inc = [](uint64_t addr) {  // counts executions, so the order shows in the stored values
+    return pack(CmdId::MI_ATOMIC, {{cmd::MI_ATOMIC::ATOMIC_OPCODE, 0x05}, {cmd::MI_ATOMIC::MEMORY_ADDRESS, addr}}, 3);
+  };
+  b.write(a, cat({sdi(0x10000, 1), atomic_inc(0x10020), second, sdi(0x10008, 3), atomic_inc(0x10020), bb_start(kBatch + 0x2000)}));
+  b.write(bb, cat({sdi(0x10004, 2), atomic_inc(0x10020), op(CmdId::MI_BATCH_BUFFER_END)}));
+  b.write(cc, cat({sdi(0x1000C, 4), atomic_inc(0x10020), op(CmdId::MI_BATCH_BUFFER_END)}));
+  auto ctx = b.context(0x20000, 0x40000, cat({bb_start(kBatch), sdi(0x10010, 5)}));
+  b.submit({ctx.desc(1)});
+  b.run(us(200));
+  EXPECT_EQ(b.read(t + 0), 1u);
+  EXPECT_EQ(b.read(t + 4), 2u) << "second-level batch ran";
+  EXPECT_EQ(b.read(t + 8), 3u) << "and returned into the first-level batch";
+  EXPECT_EQ(b.read(t + 12), 4u) << "chained batch ran";
+  EXPECT_EQ(b.read(t + 16), 5u) << "back in the ring after the chained batch's end";
+  EXPECT_EQ(b.read(t + 0x20), 4u) << "four atomic increments";
+  EXPECT_EQ(b.rcs().state(), EngineState::idle);
+}
+
+TEST_F(EngineTest, GgttStoresFromTheRingAndAThreeLevelPpgtt) {
+  b.map_ggtt(0x80000, b.page());
+  // A 32-bit PPGTT context: PDP1 maps 1 GB..2 GB through one page directory.
+  uint64_t pd = b.page(), pt = b.page(), target = b.page();
+  b.write(pd, {uint32_t(pt | 3), 0});
+  b.write(pt, {uint32_t(target | 3), 0});
+  auto ctx = b.context(0x20000, 0x40000, cat({sdi(0x80010, 0x66, /*ggtt=*/true), sdi(0x4000'0020, 0x77)}));
+  // Rewrite the image with PDP1 = pd (the builder's image holds PDP0 = PML4 and PDP1 = 0).
+  uint64_t state = b.ggtt_pa(ctx.lrca + 4096);
+  b.write(state + 4 * 22, {uint32_t(pd)});  // PDP1_LDW value dword (LRI at dword 14: pairs from 15)
+  b.submit({ctx.lrca | (1u << 3) | (1u << 8) | 1u});  // addressing mode 1: 32-bit legacy
+  b.run(us(100));
+  EXPECT_EQ(b.read(b.ggtt_pa(0x80010)), 0x66u) << "GGTT store from the (privileged) ring";
+  EXPECT_EQ(b.read(target + 0x20), 0x77u) << "3-level PPGTT store";
+}
+
+TEST_F(EngineTest, ContextRunTimeAccumulatesInCtxTimestamp) {
+  std::vector<uint32_t> noops(400, 0);
+  auto ctx = b.context(0x20000, 0x40000, noops);
+  b.submit({ctx.desc(1)});
+  b.run(us(100));
+  uint32_t saved = b.read(b.ggtt_pa(ctx.lrca + 4096) + 4 * 13);  // CTX_TIMESTAMP value dword of the builder's image
+  EXPECT_GT(saved, 0u) << "the context's run time, in 80 ns ticks, saved in its image";
+  EXPECT_EQ(b.p.stats().find_histogram("gpu.engine.rcs.context_run_ps")->count(), 1u);
+}
+
 TEST_F(EngineTest, TwoElementsSwitchThenIdle) {
   uint64_t t = b.map_ppgtt(0x10000);
   auto a = b.context(0x20000, 0x40000, sdi(0x10000, 1));
