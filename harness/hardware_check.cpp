@@ -8,6 +8,7 @@
 #include "harness/driver.h"
 #include "harness/platform.h"
 #include "model/gen8/ggtt.h"
+#include "spec/gen8/command.h"
 #include "spec/gen8/registers.h"
 
 namespace gvtsim::harness {
@@ -46,6 +47,47 @@ HardwareCheckResult run_hardware_check(Driver& driver, uint64_t seed, uint16_t d
     res.pages_mapped = pages;
     if (Status s = drv.aperture_write(gma, data.data(), data.size()); !s) return fail(s);
     if (Status s = drv.enable_irq(reg::SDEIIR::offset, reg::SDEIIR::PORTB_HOTPLUG.mask()); !s) return fail(s);
+  });
+  // An execlist submission made through the BARs only: ring, context image and a GGTT batch written
+  // through the aperture, HWS_PGA, execlist mode, ELSP. The batch stores a seeded value.
+  // GGTT addresses above the seeded pages (which stay below 4 MB + 64 KB), physical pages above 4 GB.
+  const uint64_t ring = 0x1000000, lrca = 0x1010000, batch = 0x1040000, target = 0x1050000, hws = 0x1060000;
+  const uint32_t magic = uint32_t(rng.next()) | 1;
+  cpu.at(us(2), [&] {
+    if (!res.booted) return;
+    uint64_t pa = 0x1'0000'0000ull;
+    for (auto [gma, pages] : {std::pair{ring, 1}, std::pair{lrca, 19}, std::pair{batch, 1}, std::pair{target, 1}, std::pair{hws, 1}}) {
+      if (Status s = drv.map_ggtt(gma, pa, pages); !s) return fail(s);  // a 19-page render context image
+      pa += 0x1000ull * pages;
+    }
+    auto put = [&](uint64_t gma, const std::vector<uint32_t>& dw) { return drv.aperture_write(gma, dw.data(), dw.size() * 4); };
+    std::vector<uint32_t> bb = pack(CmdId::MI_STORE_DATA_IMM, {{cmd::MI_STORE_DATA_IMM::USE_GLOBAL_GTT, 1},
+                                                               {cmd::MI_STORE_DATA_IMM::ADDRESS, target},
+                                                               {cmd::MI_STORE_DATA_IMM::IMMEDIATE_DATA, magic}});
+    bb.push_back(cmd::MI_BATCH_BUFFER_END::header);
+    std::vector<uint32_t> rg = pack(CmdId::MI_BATCH_BUFFER_START, {{cmd::MI_BATCH_BUFFER_START::BATCH_BUFFER_START_ADDRESS, batch}});
+    rg.push_back(0);  // MI_NOOP: the tail is QWord aligned
+    uint32_t b = engine_base(Engine::RCS);
+    std::vector<uint32_t> image = {0, 0x11001009, b + 0x244, 0x00090009, b + 0x34, 0, b + 0x30, uint32_t(rg.size() * 4),
+                                   b + 0x38, uint32_t(ring), b + 0x3C, 0x1, cmd::MI_BATCH_BUFFER_END::header};
+    for (auto [gma, dw] : {std::pair{batch, bb}, std::pair{ring, rg}, std::pair{lrca + 0x1000, image}})
+      if (Status s = put(gma, dw); !s) return fail(s);
+    if (Status s = drv.enable_irq(reg::GEN8_GT_IIR0::offset, 1u << 8); !s) return fail(s);  // RCS context switch
+    if (Status s = drv.write32(reg::RING_HWS_PGA::at(Engine::RCS), uint32_t(hws)); !s) return fail(s);
+    if (Status s = drv.write32(reg::GFX_MODE::at(Engine::RCS), masked_write(reg::GFX_MODE::EXECLIST_ENABLE, 1)); !s) return fail(s);
+    uint64_t desc = lrca | (3u << 3) | (1u << 8) | 1u;  // 48-bit legacy, valid
+    for (uint32_t dw : {0u, 0u, uint32_t(desc >> 32), uint32_t(desc)})
+      if (Status s = drv.write32(reg::RING_ELSP::at(Engine::RCS), dw); !s) return fail(s);
+    res.submitted = true;
+  });
+  cpu.at(us(15), [&] {
+    if (!res.submitted) return;
+    uint32_t v = 0;
+    if (Status s = drv.aperture_read(target, &v, 4); !s) return fail(s);
+    res.executed = v == magic;
+    auto st = drv.read32(reg::RING_EXECLIST_STATUS_LO::at(Engine::RCS));
+    if (!st) return fail(st.status());
+    h.add(*st), h.add(v);
   });
   // A monitor is plugged into port B: the PCH's live hot-plug state rises.
   hw.at(us(5), [&] { p.gpu().irq().set_level(model::gen8::IrqGroup::pch, reg::SDEIIR::PORTB_HOTPLUG.lo, true); });
