@@ -7,6 +7,7 @@
 #include "harness/bare_metal_driver.h"
 #include "harness/driver.h"
 #include "harness/platform.h"
+#include "harness/trace_memory.h"
 #include "model/gen8/ggtt.h"
 #include "model/gen8/pci_config.h"
 #include "spec/gen8/registers.h"
@@ -76,43 +77,14 @@ class Replayer {
   uint64_t bar0() const { return m_drv.info().bar0; }
 
   Status write_memory(aub::AddressSpace space, uint64_t address, std::span<const uint8_t> data) {
-    using aub::AddressSpace;
-    auto& mem = m_p.memory();
-    switch (space) {
-      case AddressSpace::ggtt:
-      case AddressSpace::non_aperture_ggtt:
-        for (std::size_t done = 0; done < data.size();) {
-          uint64_t gma = address + done;
-          std::size_t n = std::min<std::size_t>(data.size() - done, 4096 - (gma & 0xFFF));
-          auto t = m_p.gpu().ggtt().translate(gma);
-          if (!t.present) return Status::guest_error("write to GGTT address {:#x}, which no PTE maps", gma);
-          mem.write(t.pa, data.data() + done, n, AccessTag::software());
-          done += n;
-        }
-        return Status::ok();
-      case AddressSpace::ggtt_entry: {
-        // The driver writing PTEs through the GGTT window of BAR0, then flushing.
-        if (address % 4 || data.size() % 4) return Status::guest_error("GGTT_ENTRY write at {:#x}: not dwords", address);
-        for (std::size_t i = 0; i < data.size(); i += 4) {
-          uint32_t v = uint32_t(data[i]) | uint32_t(data[i + 1]) << 8 | uint32_t(data[i + 2]) << 16 | uint32_t(data[i + 3]) << 24;
-          if (Status s = m_p.bus().write(bar0() + model::gen8::kBar0GgttOffset + address + i, 4, v); !s) return s;
-        }
-        return m_p.bus().write(bar0() + reg::GFX_FLSH_CNTL_GEN6::offset, 4, 1);
-      }
-      case AddressSpace::physical:
-      case AddressSpace::ggtt_pd_entry:
-      case AddressSpace::ppgtt_entry:
-      case AddressSpace::physical_pdp_entry:
-      case AddressSpace::ppgtt_pd_entry:
-      case AddressSpace::pml4_entry:
-        mem.write(address, data.data(), data.size(), AccessTag::software());
-        return Status::ok();
-      case AddressSpace::local:
-        return Status::guest_error("MEM_WRITE to local (device) memory at {:#x}: Broadwell has none", address);
-      case AddressSpace::ppgtt:
-        return Status::unimplemented("MEM_WRITE to a PPGTT virtual address {:#x}", address);
-    }
-    return Status::guest_error("address space {}", int(space));
+    // PTEs are written by the driver through BAR0's GGTT window and flushed, as i915 does.
+    TraceMemory tm{m_p,
+                   [&](uint64_t off, uint32_t v) { return m_p.bus().write(bar0() + model::gen8::kBar0GgttOffset + off, 4, v); },
+                   [&] { return m_p.bus().write(bar0() + reg::GFX_FLSH_CNTL_GEN6::offset, 4, 1); },
+                   [&](uint64_t gma, std::size_t) {
+                     return Status::guest_error("write to GGTT address {:#x}, which no PTE maps", gma);
+                   }};
+    return tm.write(space, address, data);
   }
 
   // The engine whose ELSP port is at `offset`, if any.
