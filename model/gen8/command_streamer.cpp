@@ -627,6 +627,11 @@ CommandStreamer::Flow CommandStreamer::execute(const CmdRow* row, std::span<cons
       unsigned op = unsigned(cmd::PIPE_CONTROL::POST_SYNC_OPERATION.get(cmd));
       post_sync(op, cmd::PIPE_CONTROL::DESTINATION_ADDRESS_TYPE.get(cmd), cmd::PIPE_CONTROL::STORE_DATA_INDEX.get(cmd),
                 canonical48(cmd::PIPE_CONTROL::ADDRESS.get(cmd)), cmd::PIPE_CONTROL::IMMEDIATE_DATA.get(cmd), cost);
+      // LRI post-sync (DW1 bit 23): the immediate data's low dword is written to the register at
+      // Address (gvt-reference §2.11; genxml PIPE_CONTROL "LRI Post Sync Operation").
+      if (cmd::PIPE_CONTROL::LRI_POST_SYNC_OPERATION.get(cmd))
+        load_register(uint32_t(cmd::PIPE_CONTROL::ADDRESS.get(cmd)) & 0x7FFFFC,
+                      uint32_t(cmd::PIPE_CONTROL::IMMEDIATE_DATA.get(cmd)), nonpriv, cost);
       if (cmd::PIPE_CONTROL::COMMAND_STREAMER_STALL_ENABLE.get(cmd)) cost += m_costs.cycles_to_time(m_costs.cs_stall_cycles);
       if (cmd::PIPE_CONTROL::NOTIFY_ENABLE.get(cmd)) {
         raise(kIrqNotify);

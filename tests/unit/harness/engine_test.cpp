@@ -257,6 +257,16 @@ TEST_F(EngineTest, PipeControlTimestampsAreMonotonicAndUserInterruptsFire) {
   EXPECT_GE(b.p.msis().size(), 1u);
 }
 
+TEST_F(EngineTest, PipeControlLriPostSyncWritesARegister) {
+  auto pc = pack(CmdId::PIPE_CONTROL, {{cmd::PIPE_CONTROL::LRI_POST_SYNC_OPERATION, 1},
+                                       {cmd::PIPE_CONTROL::ADDRESS, 0x7034},
+                                       {cmd::PIPE_CONTROL::IMMEDIATE_DATA, 0x60000060}});
+  auto a = b.context(0x20000, 0x40000, pc);
+  b.submit({a.desc(1)});
+  b.run(us(100));
+  EXPECT_EQ(b.p.gpu().regs().peek(0x7034), 0x60000060u);
+}
+
 TEST_F(EngineTest, PrimitiveCostGrowsWithVerticesAndInstances) {
   auto run_prim = [](uint32_t vertices, uint32_t instances) {
     Platform p;
