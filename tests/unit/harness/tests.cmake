@@ -15,3 +15,7 @@ gvtsim_gtest(unit_replay LABEL trace SYSTEMC
   SOURCES unit/harness/native_replay_test.cpp
   LIBS gvtsim_harness)
 target_compile_definitions(unit_replay PRIVATE GVTSIM_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
+
+gvtsim_gtest(unit_vgpu_clock LABEL vgpu SYSTEMC
+  SOURCES unit/harness/vgpu_clock_test.cpp
+  LIBS gvtsim_harness)
