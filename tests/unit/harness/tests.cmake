@@ -19,3 +19,7 @@ target_compile_definitions(unit_replay PRIVATE GVTSIM_SHARED_DIR="${CMAKE_SOURCE
 gvtsim_gtest(unit_vgpu_clock LABEL vgpu SYSTEMC
   SOURCES unit/harness/vgpu_clock_test.cpp
   LIBS gvtsim_harness)
+
+gvtsim_gtest(unit_host_driver LABEL e2e SYSTEMC
+  SOURCES unit/harness/host_driver_test.cpp
+  LIBS gvtsim_harness)
