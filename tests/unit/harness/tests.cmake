@@ -23,3 +23,7 @@ gvtsim_gtest(unit_vgpu_clock LABEL vgpu SYSTEMC
 gvtsim_gtest(unit_host_driver LABEL e2e SYSTEMC
   SOURCES unit/harness/host_driver_test.cpp
   LIBS gvtsim_harness)
+
+gvtsim_gtest(unit_hypervisor LABEL vgpu SYSTEMC
+  SOURCES unit/harness/hypervisor_test.cpp
+  LIBS gvtsim_harness)
