@@ -3,13 +3,14 @@
 
 The TOML files are the single source of truth for registers, engines, SKUs and commands. This script
 validates them (unique names, canonical order, no overlapping offsets on any engine, masks within the
-width, declared side effects all used; for commands: no two rows decoding the same DW0 on a shared
+width, declared side effects all used; the GVT-g policy columns: flags from the kernel's list, F_RO with
+ro_mask, declared handlers all used, blocks of 1 KB or more; for commands: no two rows decoding the same DW0 on a shared
 engine, sane length rules, fields inside the command and clear of DW0's header, addresses with an
 address space) and writes:
 
   <out>/spec/gen8/engines.h      Engine enum, engine bases and names
   <out>/spec/gen8/skus.h/.cpp    the SKU table (decisions D3)
-  <out>/spec/gen8/registers.h    RegId, RegEffect, the row table, typed per-register namespaces
+  <out>/spec/gen8/registers.h    RegId, RegEffect, GvtHandler, kGvtF_*, the row table, typed namespaces
   <out>/spec/gen8/registers.cpp  the expanded, offset-sorted instance table
   <out>/reference/registers.md   the register reference for docs/
   <out>/spec/gen8/commands.h     CmdId, the command row type, typed per-command namespaces
@@ -27,12 +28,28 @@ import tomllib
 from pathlib import Path
 
 NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# Register names keep i915's spelling, which includes a few that start with '_' and a digit
+# (_3D_CHICKEN3); they are still valid C++ identifiers inside our namespaces.
+REG_NAME_RE = re.compile(r"^(?:[A-Z]|_[0-9])[A-Z0-9_]*$")
 FIELD_RE = re.compile(r"^(\d+)(?::(\d+))?$")
 EFFECT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MMIO_WINDOW = 2 * 1024 * 1024  # registers live in the first 2 MB of BAR0 (gvt-reference §2.1)
 
 REG_KEYS = {"name", "offset", "width", "count", "stride", "reset", "ro", "w1c", "masked", "engine",
-            "engines", "effect", "user_writable", "fields", "cite"}
+            "engines", "effect", "user_writable", "fields", "cite", "expand",
+            "gvt", "gvt_flags", "gvt_ro", "gvt_handler", "gvt_count", "gvt_engine_flags", "gvt_cite"}
+GVT_KEYS = {"gvt_flags", "gvt_ro", "gvt_handler", "gvt_count", "gvt_engine_flags", "gvt_cite"}
+# How the kernel tracks a row on BDW (intel_gvt_mmio_table.c): "mmio" = MMIO_D / MMIO_F at these offsets
+# (tracked whatever engines the SKU has), "ring" = MMIO_RING_D / MMIO_RING_F (the VCS2 instance is
+# tracked only when the SKU has VCS2), "block" = an MMIO_F of 1 KB or more, dispatched as one range
+# (gvt/handlers.c handle_mmio_cb). The order is the generated GvtTrack enum's.
+GVT_TRACKS = ["none", "mmio", "ring", "block"]
+# The kernel's per-dword MMIO attribute flags in bit order (gvt/gvt.h F_*; gvt-reference §2.2).
+GVT_FLAGS = ["F_RO", "F_GMADR", "F_MODE_MASK", "F_CMD_ACCESS", "F_ACCESSED", "F_PM_SAVE", "F_UNALIGN",
+             "F_SR_IN_CTX", "F_CMD_WRITE_PATCH"]
+# F_ACCESSED is set at run time (the first guest access), never by the kernel's static tables.
+GVT_RUNTIME_FLAGS = {"F_ACCESSED"}
+GVT_BLOCK_MIN = 1024  # handlers.c handle_mmio_cb: ranges of 1 KB or more are blocks
 
 
 class SpecError(Exception):
@@ -77,7 +94,99 @@ def load_skus(spec, engine_names):
     return skus
 
 
-def normalise_reg(row, engine_names, effects):
+def gvt_flag_bits(names, where):
+    if not isinstance(names, list):
+        raise SpecError(f"{where}: GVT flags must be a list of flag names")
+    bits = 0
+    for f in names:
+        if f not in GVT_FLAGS:
+            raise SpecError(f"{where}: unknown GVT flag '{f}' (one of {GVT_FLAGS})")
+        if f in GVT_RUNTIME_FLAGS:
+            raise SpecError(f"{where}: {f} is run-time state, never set by the kernel's tables")
+        bit = 1 << GVT_FLAGS.index(f)
+        if bits & bit:
+            raise SpecError(f"{where}: GVT flag {f} listed twice")
+        bits |= bit
+    return bits
+
+
+def normalise_gvt(row, r, engine_names, handlers, where):
+    """The GVT-g policy columns: how the kernel tracks the row on BDW, its attribute flags, ro_mask,
+    special handler and cite (docs/tables.md)."""
+    kind = row.get("gvt", "none")
+    if kind not in GVT_TRACKS or kind == "none" and "gvt" in row:
+        raise SpecError(f"{where}: gvt '{kind}' is not one of {GVT_TRACKS[1:]}")
+    r["gvt"] = kind
+    r["expand"] = bool(row.get("expand", True))
+    if kind == "none":
+        present = sorted(GVT_KEYS & set(row))
+        if present:
+            raise SpecError(f"{where}: {present} need gvt = \"mmio\", \"ring\" or \"block\"")
+        if not r["expand"]:
+            raise SpecError(f"{where}: expand = false is only for GVT-g blocks (gvt = \"block\")")
+        r.update(gvt_flags=0, gvt_ro=0, gvt_handler="none", gvt_count=r["count"], gvt_engine_flags={},
+                 gvt_cite="")
+        return
+    cite = row.get("gvt_cite")
+    if not isinstance(cite, str) or not cite.strip():
+        raise SpecError(f"{where}: a tracked row needs gvt_cite (the kernel's table and handlers lines)")
+    r["gvt_cite"] = cite
+    r["gvt_flags"] = gvt_flag_bits(row.get("gvt_flags", []), where)
+    r["gvt_ro"] = row.get("gvt_ro", 0)
+    if not isinstance(r["gvt_ro"], int) or not 0 <= r["gvt_ro"] < (1 << r["width"]):
+        raise SpecError(f"{where}: gvt_ro {r['gvt_ro']:#x} does not fit {r['width']} bits")
+    has_ro = bool(r["gvt_flags"] & 1)
+    if has_ro != bool(r["gvt_ro"]):
+        raise SpecError(f"{where}: F_RO and a nonzero gvt_ro go together (the kernel sets both: MMIO_RO, "
+                        f"MMIO_F with F_RO and ro_mask)")
+    handler = row.get("gvt_handler", "none")
+    if handler != "none" and handler not in handlers:
+        raise SpecError(f"{where}: gvt_handler '{handler}' is not declared in [gvt_handlers]")
+    r["gvt_handler"] = handler
+    r["gvt_count"] = row.get("gvt_count", r["count"])
+    if "gvt_count" in row and not (isinstance(r["gvt_count"], int) and 1 <= r["gvt_count"] < r["count"]):
+        raise SpecError(f"{where}: gvt_count {r['gvt_count']} must be 1..{r['count'] - 1} (the kernel tracks "
+                        f"only the first elements of the array; leave it out when it tracks them all)")
+    extra = row.get("gvt_engine_flags", {})
+    if not isinstance(extra, dict):
+        raise SpecError(f"{where}: gvt_engine_flags must be {{ ENGINE = [flags] }}")
+    if extra and not r["engine"]:
+        raise SpecError(f"{where}: gvt_engine_flags needs engine = true")
+    r["gvt_engine_flags"] = {}
+    for e, names in extra.items():
+        if e not in r["engines"]:
+            raise SpecError(f"{where}: gvt_engine_flags names {e}, which the row has no instance on")
+        bits = gvt_flag_bits(names, f"{where}.gvt_engine_flags.{e}")
+        if bits & r["gvt_flags"]:
+            raise SpecError(f"{where}: gvt_engine_flags.{e} repeats a flag of gvt_flags")
+        if bits & 1:
+            raise SpecError(f"{where}: F_RO goes with gvt_ro, which is per row: not in gvt_engine_flags")
+        r["gvt_engine_flags"][e] = bits
+    span = (r["gvt_count"] - 1) * r["stride"] + r["width"] // 8
+    if kind == "ring" and not r["engine"]:
+        raise SpecError(f"{where}: gvt = \"ring\" (MMIO_RING_*) needs engine = true")
+    if kind == "block":
+        if r["engine"] or r["width"] != 32 or r["stride"] != 4:
+            raise SpecError(f"{where}: a GVT-g block is one absolute range of dwords (width 32, stride 4)")
+        if span < GVT_BLOCK_MIN:
+            raise SpecError(f"{where}: a GVT-g block spans {GVT_BLOCK_MIN} bytes or more (handle_mmio_cb); "
+                            f"this one spans {span}")
+        if r["gvt_flags"] or r["gvt_engine_flags"] or "gvt_count" in row:
+            raise SpecError(f"{where}: a GVT-g block has no attribute flags, gvt_ro or gvt_count (the "
+                            f"kernel dispatches it as a range)")
+    else:
+        if span >= GVT_BLOCK_MIN:
+            raise SpecError(f"{where}: the kernel tracks {span} bytes here, which makes it a block "
+                            f"(gvt = \"block\"), not per-dword tracking")
+        if not r["expand"]:
+            raise SpecError(f"{where}: expand = false is only for GVT-g blocks (gvt = \"block\")")
+    if not r["expand"] and (r["reset"] or r["ro"] or r["w1c"] or r["masked"] or r["effect"] != "none"
+                            or r["user_writable"] or r["fields"]):
+        raise SpecError(f"{where}: a row with expand = false has no register instances: no reset, masks, "
+                        f"effect, user_writable or fields")
+
+
+def normalise_reg(row, engine_names, effects, handlers=None):
     where = f"register {row.get('name', '?')}"
     unknown = set(row) - REG_KEYS
     if unknown:
@@ -85,8 +194,8 @@ def normalise_reg(row, engine_names, effects):
     for key in ("name", "offset", "cite"):
         if key not in row:
             raise SpecError(f"{where}: missing '{key}'")
-    if not NAME_RE.match(row["name"]):
-        raise SpecError(f"{where}: name must be [A-Z][A-Z0-9_]*")
+    if not REG_NAME_RE.match(row["name"]):
+        raise SpecError(f"{where}: name must be [A-Z][A-Z0-9_]* (or _ and a digit first, as i915 spells it)")
     r = {
         "name": row["name"],
         "offset": row["offset"],
@@ -112,6 +221,9 @@ def normalise_reg(row, engine_names, effects):
         raise SpecError(f"{where}: offset {r['offset']:#x} not dword aligned")
     if r["count"] < 1 or r["stride"] < r["width"] // 8 or r["stride"] % 4:
         raise SpecError(f"{where}: bad count/stride")
+    if r["count"] > 0xFFFF and row.get("expand", True):
+        raise SpecError(f"{where}: count {r['count']} is more register instances than an index holds "
+                        f"(65535); a larger range is a GVT-g block with expand = false")
     if r["ro"] & r["w1c"]:
         raise SpecError(f"{where}: ro and w1c masks overlap")
     if r["masked"]:
@@ -139,6 +251,7 @@ def normalise_reg(row, engine_names, effects):
         hi, lo = parse_bits(bits, r["width"], f"{where}.{fname}")
         fields.append((fname, hi, lo))
     r["fields"] = fields
+    normalise_gvt(row, r, engine_names, handlers or {}, where)
     return r
 
 
@@ -147,7 +260,11 @@ def expand(regs, engines):
     base = {e["name"]: e["base"] for e in engines}
     order = [e["name"] for e in engines]
     out = []
+    ranges = []  # rows with expand = false: no instances, but their range may not overlap anything
     for rid, r in enumerate(regs):
+        if not r["expand"]:
+            ranges.append((r["offset"], r["offset"] + (r["count"] - 1) * r["stride"] + r["width"] // 8, r["name"]))
+            continue
         for eng in (r["engines"] if r["engine"] else [None]):
             for i in range(r["count"]):
                 off = (base[eng] if eng else 0) + r["offset"] + i * r["stride"]
@@ -162,6 +279,16 @@ def expand(regs, engines):
         if prev and prev["offset"] + prev["bytes"] > inst["offset"]:
             raise SpecError(f"{prev['name']} ({prev['offset']:#x}) overlaps {inst['name']} ({inst['offset']:#x})")
         prev = inst
+    for lo, hi, name in ranges:
+        if hi > MMIO_WINDOW:
+            raise SpecError(f"{name} at {lo:#x} is outside the 2 MB MMIO window")
+        for inst in out:
+            if inst["offset"] < hi and lo < inst["offset"] + inst["bytes"]:
+                raise SpecError(f"{name} ({lo:#x}) overlaps {inst['name']} ({inst['offset']:#x})")
+    for i, (lo, hi, name) in enumerate(ranges):
+        for lo2, hi2, name2 in ranges[i + 1:]:
+            if lo < hi2 and lo2 < hi:
+                raise SpecError(f"{name} ({lo:#x}) overlaps {name2} ({lo2:#x})")
     return out, order
 
 
@@ -185,7 +312,13 @@ def load(spec_dir):
     for e in effects:
         if not EFFECT_RE.match(e) or e == "none":
             raise SpecError(f"effect id '{e}' must be snake_case and not 'none'")
-    regs = [normalise_reg(row, names, effects) for row in rg.get("reg", [])]
+    handlers = rg.get("gvt_handlers", {})
+    for h, d in handlers.items():
+        if not EFFECT_RE.match(h) or h == "none":
+            raise SpecError(f"gvt handler id '{h}' must be snake_case and not 'none'")
+        if not isinstance(d, str) or not d.strip():
+            raise SpecError(f"gvt handler '{h}' needs a one-line description")
+    regs = [normalise_reg(row, names, effects, handlers) for row in rg.get("reg", [])]
     seen = set()
     for r in regs:
         if r["name"] in seen:
@@ -195,11 +328,15 @@ def load(spec_dir):
     unused = [e for e in effects if e not in used]
     if unused:
         raise SpecError(f"effects declared but bound to no register: {unused}")
+    used = {r["gvt_handler"] for r in regs}
+    unused = [h for h in handlers if h not in used]
+    if unused:
+        raise SpecError(f"gvt handlers declared but bound to no register: {unused}")
     check_canonical(regs)
     instances, _ = expand(regs, engines)
     with open(spec_dir / "commands.toml", "rb") as f:
         cmds = load_commands(tomllib.load(f))
-    return engines, skus, effects, regs, instances, cmds
+    return engines, skus, (effects, handlers), regs, instances, cmds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -597,9 +734,19 @@ def emit_skus(skus):
     return "\n".join(h), "\n".join(c)
 
 
-def emit_registers(regs, effects, instances, engines):
+def gvt_flag_names(bits):
+    return [f for i, f in enumerate(GVT_FLAGS) if bits >> i & 1]
+
+
+def gvt_flags_expr(bits):
+    return " | ".join(f"kGvt{f}" for f in gvt_flag_names(bits)) or "0"
+
+
+def emit_registers(regs, effects, handlers, instances, engines):
     nrow, ninst = len(regs), len(instances)
     eff_names = ["none"] + list(effects)
+    hnd_names = ["none"] + list(handlers)
+    eng_names = [e["name"] for e in engines]
     h = [HEADER, "#pragma once", "#include <array>", "#include <cstdint>", "#include <span>", "#include <string_view>",
          '#include "spec/gen8/engines.h"', '#include "spec/gen8/field.h"', "",
          "namespace gvtsim::spec::gen8 {", "",
@@ -613,6 +760,29 @@ def emit_registers(regs, effects, instances, engines):
     h += ["}};", f"inline constexpr std::array<std::string_view, {len(eff_names)}> kRegEffectDescriptions = {{{{",
           f"    {cstr('plain storage')},"]
     h += [f"    {cstr(effects[e])}," for e in effects]
+    h += ["}};", "",
+          "// GVT-g: the kernel's per-dword MMIO attribute flags (gvt/gvt.h F_*, gvt-reference §2.2), in its",
+          "// bit order. A row's gvt_flags is the attribute the kernel gives each of its dwords on BDW."]
+    h += [f"inline constexpr uint16_t kGvt{f} = 1u << {i};" for i, f in enumerate(GVT_FLAGS)]
+    h += [f"inline constexpr std::array<std::string_view, {len(GVT_FLAGS)}> kGvtFlagNames = {{{{"]
+    h += [f"    {cstr(f)}," for f in GVT_FLAGS]
+    h += ["}};", "",
+          "// How the kernel tracks a row on BDW (intel_gvt_mmio_table.c): not at all; MMIO_D / MMIO_F at",
+          "// fixed offsets; MMIO_RING_D / MMIO_RING_F (per engine; VCS2 only when the SKU has it); or as a",
+          "// block (a range of 1 KB or more dispatched as a whole: PVINFO, the MCHBAR mirror, palettes).",
+          "enum class GvtTrack : uint8_t { " + ", ".join(GVT_TRACKS) + " };",
+          f"inline constexpr std::array<std::string_view, {len(GVT_TRACKS)}> kGvtTrackNames = {{"
+          + ", ".join(cstr(t) for t in GVT_TRACKS) + "};", "",
+          "// The kernel's special MMIO read/write handler of a tracked row ([gvt_handlers] in",
+          "// registers.toml). The mediation core binds behaviour to these ids, never to names.",
+          "enum class GvtHandler : uint8_t {"]
+    h += [f"  {x}," for x in hnd_names]
+    h += ["};", f"inline constexpr std::size_t kGvtHandlerCount = {len(hnd_names)};",
+          f"inline constexpr std::array<std::string_view, {len(hnd_names)}> kGvtHandlerNames = {{{{"]
+    h += [f"    {cstr(x)}," for x in hnd_names]
+    h += ["}};", f"inline constexpr std::array<std::string_view, {len(hnd_names)}> kGvtHandlerDescriptions = {{{{",
+          f"    {cstr('default: the vreg holds what the guest wrote (after ro_mask and mode-mask rules)')},"]
+    h += [f"    {cstr(handlers[x])}," for x in handlers]
     h += ["}};", "", "// One row of registers.toml.", "enum class RegId : uint16_t {"]
     h += [f"  {r['name']}," for r in regs]
     h += ["};", f"inline constexpr std::size_t kRegRowCount = {nrow};", "",
@@ -620,7 +790,7 @@ def emit_registers(regs, effects, instances, engines):
           "  std::string_view name;",
           "  uint32_t offset;          // absolute, or relative to the engine base when per_engine",
           "  uint8_t width;            // 32 or 64",
-          "  uint16_t count;           // array length (1 for a single register)",
+          "  uint32_t count;           // array length (1 for a single register)",
           "  uint16_t stride;          // bytes between array elements",
           "  uint64_t reset;           // power-on value",
           "  uint64_t ro;              // bits a CPU write cannot change",
@@ -631,6 +801,16 @@ def emit_registers(regs, effects, instances, engines):
           "  EngineMask engines;",
           "  RegEffect effect;",
           "  std::string_view cite;",
+          "  bool expanded;            // false: a range only (a GVT-g block), no RegInstance holds it",
+          "  // GVT-g policy on BDW (docs/tables.md): the kernel's tracked list and handlers.",
+          "  bool tracked;             // the kernel tracks it (gvt != none)",
+          "  GvtTrack gvt;",
+          "  uint16_t gvt_flags;       // kGvtF_* of every tracked dword",
+          "  uint64_t gvt_ro;          // the kernel's ro_mask (0: none)",
+          "  GvtHandler gvt_handler;",
+          "  uint32_t gvt_count;       // array elements tracked, from index 0 (count when all)",
+          "  std::array<uint16_t, kEngineCount> gvt_engine_flags;  // extra flags of one engine's instance",
+          "  std::string_view gvt_cite;",
           "  constexpr uint32_t bytes() const { return uint32_t(count - 1) * stride + width / 8; }",
           "};", "",
           f"extern const std::array<RegRow, {nrow}> kRegRows;",
@@ -651,6 +831,13 @@ def emit_registers(regs, effects, instances, engines):
           "const RegInstance* find_reg(uint32_t offset);",
           "// The instance of `id` at `engine` and `index`, or nullptr when it does not exist.",
           "const RegInstance* find_reg(RegId id, Engine engine, uint16_t index = 0);",
+          "",
+          "// GVT-g per instance: whether the kernel tracks it dword by dword (mmio or ring rows, within",
+          "// gvt_count; blocks are ranges, see find_gvt_block) and the attribute flags of its dwords.",
+          "bool gvt_tracked(const RegInstance& r);",
+          "uint16_t gvt_flags(const RegInstance& r);",
+          "// The GVT-g block (gvt = block row) covering byte `offset`, or nullptr.",
+          "const RegRow* find_gvt_block(uint32_t offset);",
           "", "// Typed per-register constants and fields: reg::RING_CTL::at(Engine::RCS),",
           "// reg::RING_CTL::BUFFER_LENGTH.get(value). Never looked up by string.", "namespace reg {"]
     for rid, r in enumerate(regs):
@@ -664,7 +851,8 @@ def emit_registers(regs, effects, instances, engines):
             h.append(f"inline constexpr uint16_t count = {r['count']};")
             h.append(f"constexpr uint32_t at(Engine e, unsigned i) {{ return engine_base(e) + offset + i * {r['stride']}u; }}")
         elif r["count"] > 1:
-            h.append(f"inline constexpr uint16_t count = {r['count']};")
+            ctype = "uint16_t" if r["count"] <= 0xFFFF else "uint32_t"
+            h.append(f"inline constexpr {ctype} count = {r['count']};")
             h.append(f"constexpr uint32_t at(unsigned i) {{ return offset + i * {r['stride']}u; }}")
         for fname, hi, lo in r["fields"]:
             h.append(f"inline constexpr Field {fname}{{{hi}, {lo}}};")
@@ -674,10 +862,14 @@ def emit_registers(regs, effects, instances, engines):
     c = [HEADER, '#include "spec/gen8/registers.h"', "", "#include <algorithm>", "",
          "namespace gvtsim::spec::gen8 {", "", f"const std::array<RegRow, {nrow}> kRegRows = {{{{"]
     for r in regs:
+        ef = ", ".join(gvt_flags_expr(r["gvt_engine_flags"].get(e, 0)) for e in eng_names)
         c.append(f"    {{{cstr(r['name'])}, {r['offset']:#x}, {r['width']}, {r['count']}, {r['stride']}, "
                  f"{r['reset']:#x}ull, {r['ro']:#x}ull, {r['w1c']:#x}ull, {str(r['masked']).lower()}, "
                  f"{str(r['engine']).lower()}, {str(r['user_writable']).lower()}, "
-                 f"{engine_mask_expr(r['engines'])}, RegEffect::{r['effect']}, {cstr(r['cite'])}}},")
+                 f"{engine_mask_expr(r['engines'])}, RegEffect::{r['effect']}, {cstr(r['cite'])},\n"
+                 f"     {str(r['expand']).lower()}, {str(r['gvt'] != 'none').lower()}, GvtTrack::{r['gvt']}, "
+                 f"{gvt_flags_expr(r['gvt_flags'])}, {r['gvt_ro']:#x}ull, GvtHandler::{r['gvt_handler']}, "
+                 f"{r['gvt_count']}, {{{{{ef}}}}}, {cstr(r['gvt_cite'])}}},")
     c += ["}};", "", f"const std::array<RegInstance, {ninst}> kRegInstances = {{{{"]
     for inst in instances:
         eng = inst["engine"] or engines[0]["name"]
@@ -699,25 +891,64 @@ def emit_registers(regs, effects, instances, engines):
           "  uint32_t off = (r.per_engine ? engine_base(engine) : 0) + r.offset + uint32_t(index) * r.stride;",
           "  const RegInstance* inst = find_reg(off);",
           "  return inst && inst->offset == off && inst->id == id ? inst : nullptr;",
+          "}", "",
+          "bool gvt_tracked(const RegInstance& r) {",
+          "  const RegRow& row = r.row();",
+          "  return (row.gvt == GvtTrack::mmio || row.gvt == GvtTrack::ring) && r.index < row.gvt_count;",
+          "}", "",
+          "uint16_t gvt_flags(const RegInstance& r) {",
+          "  if (!gvt_tracked(r)) return 0;",
+          "  const RegRow& row = r.row();",
+          "  return uint16_t(row.gvt_flags | (row.per_engine ? row.gvt_engine_flags[static_cast<std::size_t>(r.engine)] : 0));",
+          "}", "",
+          "namespace {",
+          "// The block rows, by offset.",
+          "constexpr RegId kGvtBlocks[] = {"]
+    blocks = sorted((r["offset"], r["name"]) for r in regs if r["gvt"] == "block")
+    c += [f"    RegId::{n}," for _, n in blocks]
+    c += ["};",
+          "}  // namespace", "",
+          "const RegRow* find_gvt_block(uint32_t offset) {",
+          "  for (RegId id : kGvtBlocks) {",
+          "    const RegRow& row = reg_row(id);",
+          "    if (offset >= row.offset && offset - row.offset < row.bytes()) return &row;",
+          "  }",
+          "  return nullptr;",
           "}", "", "}  // namespace gvtsim::spec::gen8", ""]
     return "\n".join(h), "\n".join(c)
 
 
-def emit_reference(regs, effects):
+def emit_reference(regs, effects, handlers):
+    tracked = [r for r in regs if r["gvt"] != "none"]
     out = ["# Register reference (Gen8)", "",
            "Generated from `spec/gen8/registers.toml` by `spec/gen8/gen_tables.py`; do not edit. "
            "Engine-relative rows are offsets from the engine base (RCS 0x2000, BCS 0x22000, VCS 0x12000, "
-           "VCS2 0x1C000, VECS 0x1A000).", "",
-           "| name | offset | width | count | reset | ro | w1c | masked | engines | effect | user | cite |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "VCS2 0x1C000, VECS 0x1A000). The GVT-g columns are the kernel's policy on BDW "
+           "(docs/tables.md): `gvt` how it tracks the row (mmio, ring or block), the attribute flags "
+           "(F_ omitted; `@RCS:` flags of one engine's instance only), `gvt_ro` its ro_mask, the special "
+           "handler; their cites are in registers.toml (`gvt_cite`).", "",
+           f"{len(regs)} rows, {len(tracked)} tracked by GVT-g.", "",
+           "| name | offset | width | count | reset | ro | w1c | masked | engines | effect | user | gvt | gvt flags | gvt_ro | gvt handler | cite |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in regs:
         eng = ",".join(r["engines"]) if r["engine"] else "—"
+        gvt = "" if r["gvt"] == "none" else r["gvt"]
+        if r["gvt"] != "none" and r["gvt_count"] != r["count"]:
+            gvt += f" (first {r['gvt_count']})"
+        if not r["expand"]:
+            gvt += " (range only)"
+        flags = [f[2:] for f in gvt_flag_names(r["gvt_flags"])]
+        flags += [f"@{e}:" + "+".join(f[2:] for f in gvt_flag_names(b)) for e, b in r["gvt_engine_flags"].items()]
+        gvt_ro = f"{r['gvt_ro']:#x}" if r["gvt_ro"] else ""
         out.append(f"| {r['name']} | {'+' if r['engine'] else ''}{r['offset']:#x} | {r['width']} | {r['count']} | "
                    f"{r['reset']:#x} | {r['ro']:#x} | {r['w1c']:#x} | {'yes' if r['masked'] else ''} | {eng} | "
                    f"{'' if r['effect'] == 'none' else r['effect']} | {'yes' if r['user_writable'] else ''} | "
-                   f"{r['cite']} |")
+                   f"{gvt} | {' '.join(flags)} | {gvt_ro} | "
+                   f"{'' if r['gvt_handler'] == 'none' else r['gvt_handler']} | {md_cell(r['cite'])} |")
     out += ["", "## Side effects", "", "| id | meaning |", "|---|---|"]
     out += [f"| {e} | {d} |" for e, d in effects.items()]
+    out += ["", "## GVT-g handlers", "", "| id | the kernel's handler |", "|---|---|"]
+    out += [f"| {h} | {md_cell(d)} |" for h, d in handlers.items()]
     return "\n".join(out) + "\n"
 
 
@@ -975,23 +1206,24 @@ def main():
     ap.add_argument("--check", action="store_true", help="validate only")
     args = ap.parse_args()
     try:
-        engines, skus, effects, regs, instances, cmds = load(args.spec_dir)
+        engines, skus, (effects, handlers), regs, instances, cmds = load(args.spec_dir)
     except (SpecError, tomllib.TOMLDecodeError, KeyError) as e:
         print(f"gen_tables: {e}", file=sys.stderr)
         return 1
     if args.check:
-        print(f"gen_tables: ok ({len(regs)} register rows, {len(instances)} instances, {len(skus)} SKUs, "
-              f"{len(cmds)} commands)")
+        tracked = sum(1 for r in regs if r["gvt"] != "none")
+        print(f"gen_tables: ok ({len(regs)} register rows ({tracked} tracked by GVT-g), {len(instances)} "
+              f"instances, {len(skus)} SKUs, {len(cmds)} commands)")
         return 0
     out = args.out / "spec" / "gen8"
     write_if_changed(out / "engines.h", emit_engines(engines))
     sh, sc = emit_skus(skus)
     write_if_changed(out / "skus.h", sh)
     write_if_changed(out / "skus.cpp", sc)
-    rh, rc = emit_registers(regs, effects, instances, engines)
+    rh, rc = emit_registers(regs, effects, handlers, instances, engines)
     write_if_changed(out / "registers.h", rh)
     write_if_changed(out / "registers.cpp", rc)
-    write_if_changed(args.out / "reference" / "registers.md", emit_reference(regs, effects))
+    write_if_changed(args.out / "reference" / "registers.md", emit_reference(regs, effects, handlers))
     ch, cc = emit_commands(cmds, engines)
     write_if_changed(out / "commands.h", ch)
     write_if_changed(out / "commands.cpp", cc)

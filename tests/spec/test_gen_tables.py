@@ -66,11 +66,96 @@ def test_bad_rows_are_rejected(spec_copy, rows, where, message):
     assert message in r.stderr, r.stderr
 
 
+def add_to_table(spec_dir, table, line):
+    """Adds `line` as the first key of registers.toml's [table]."""
+    p = spec_dir / "registers.toml"
+    text = p.read_text()
+    header = f"\n[{table}]\n"
+    assert header in text, f"registers.toml has no [{table}]"
+    p.write_text(text.replace(header, header + line + "\n", 1))
+
+
 def test_unused_effect_is_rejected(spec_copy):
-    p = spec_copy / "registers.toml"
-    p.write_text(p.read_text() + 'zz_unused = "declared, bound to nothing"\n')
+    add_to_table(spec_copy, "effects", 'zz_unused = "declared, bound to nothing"')
     r = run_check(spec_copy)
-    assert r.returncode == 1 and "bound to no register" in r.stderr, r.stderr
+    assert r.returncode == 1 and "effects declared but bound to no register" in r.stderr, r.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# The GVT-g policy columns of registers.toml
+
+GVT = 'gvt = "mmio", gvt_cite = "t"'
+
+
+def test_a_good_tracked_row_is_accepted(spec_copy):
+    add_rows(spec_copy, f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_flags = ["F_RO", '
+                        f'"F_CMD_ACCESS"], gvt_ro = 0xFFFF0000, gvt_handler = "elsp" }},\n')
+    r = run_check(spec_copy)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("rows, where, message", [
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_flags = ["F_BOGUS"] }},\n', "end",
+     "unknown GVT flag 'F_BOGUS'"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_flags = ["F_ACCESSED"] }},\n', "end",
+     "run-time state"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_flags = ["F_UNALIGN", "F_UNALIGN"] }},\n',
+     "end", "listed twice"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_handler = "no_such_handler" }},\n', "end",
+     "not declared in [gvt_handlers]"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_flags = ["F_RO"], gvt_ro = 0x100000000 }},\n',
+     "end", "does not fit 32 bits"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_flags = ["F_RO"] }},\n', "end",
+     "F_RO and a nonzero gvt_ro go together"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_ro = 0xFF }},\n', "end",
+     "F_RO and a nonzero gvt_ro go together"),
+    ('  { name = "ZZ_A", offset = 0x1FFFF0, cite = "t", gvt_flags = ["F_RO"] },\n', "end", "need gvt ="),
+    ('  { name = "ZZ_A", offset = 0x1FFFF0, cite = "t", gvt = "mmio" },\n', "end", "needs gvt_cite"),
+    ('  { name = "ZZ_A", offset = 0x1FFFF0, cite = "t", gvt = "trapped", gvt_cite = "t" },\n', "end",
+     "gvt 'trapped' is not one of"),
+    ('  { name = "ZZ_A", offset = 0x1FFFF0, cite = "t", gvt = "ring", gvt_cite = "t" },\n', "end",
+     "needs engine = true"),
+    ('  { name = "ZZ_A", offset = 0x1FF000, count = 16, stride = 4, cite = "t", gvt = "block", gvt_cite = "t" },\n',
+     "end", "spans 1024 bytes or more"),
+    ('  { name = "ZZ_A", offset = 0x1FF000, count = 256, stride = 4, cite = "t", gvt = "block", gvt_cite = "t", '
+     'gvt_flags = ["F_CMD_ACCESS"] },\n', "end", "no attribute flags"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FF000, count = 256, stride = 4, cite = "t", {GVT} }},\n', "end",
+     "makes it a block"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFF00, count = 4, stride = 4, cite = "t", {GVT}, gvt_count = 4 }},\n',
+     "end", "gvt_count 4 must be 1..3"),
+    (f'  {{ name = "ZZ_A", offset = 0x1FFFF0, cite = "t", {GVT}, gvt_engine_flags = {{ RCS = ["F_SR_IN_CTX"] }} }},\n',
+     "end", "gvt_engine_flags needs engine = true"),
+    ('  { name = "ZZ_E", offset = 0xFF0, engine = true, engines = ["BCS"], cite = "t", gvt = "ring", gvt_cite = "t", '
+     'gvt_engine_flags = { RCS = ["F_SR_IN_CTX"] } },\n', "start", "no instance on"),
+    ('  { name = "ZZ_E", offset = 0xFF0, engine = true, cite = "t", gvt = "ring", gvt_cite = "t", '
+     'gvt_flags = ["F_SR_IN_CTX"], gvt_engine_flags = { RCS = ["F_SR_IN_CTX"] } },\n', "start", "repeats a flag"),
+    ('  { name = "ZZ_A", offset = 0x1FFFF0, expand = false, cite = "t" },\n', "end", "only for GVT-g blocks"),
+    ('  { name = "ZZ_A", offset = 0x1FF000, count = 256, stride = 4, expand = false, reset = 1, cite = "t", '
+     'gvt = "block", gvt_cite = "t" },\n', "end", "has no register instances"),
+    ('  { name = "ZZ_A", offset = 0x100000, count = 65536, stride = 4, cite = "t" },\n', "end",
+     "more register instances than an index holds"),
+    ('  { name = "ZZ_A", offset = 0x1FF000, count = 256, stride = 4, expand = false, cite = "t", gvt = "block", '
+     'gvt_cite = "t" },\n  { name = "ZZ_B", offset = 0x1FF100, cite = "t" },\n', "end", "overlaps"),
+])
+def test_bad_gvt_columns_are_rejected(spec_copy, rows, where, message):
+    add_rows(spec_copy, rows, where)
+    r = run_check(spec_copy)
+    assert r.returncode == 1, f"accepted a bad table:\n{rows}"
+    assert message in r.stderr, r.stderr
+    assert "ZZ_" in r.stderr, f"the message names the row: {r.stderr}"
+
+
+def test_unused_gvt_handler_is_rejected(spec_copy):
+    add_to_table(spec_copy, "gvt_handlers", 'zz_unused = "declared, bound to nothing"')
+    r = run_check(spec_copy)
+    assert r.returncode == 1 and "gvt handlers declared but bound to no register: ['zz_unused']" in r.stderr, \
+        r.stderr
+
+
+def test_gvt_handler_ids_are_snake_case(spec_copy):
+    add_to_table(spec_copy, "gvt_handlers", 'Bad-Id = "x"')
+    r = run_check(spec_copy)
+    assert r.returncode == 1 and "gvt handler id 'Bad-Id'" in r.stderr, r.stderr
 
 
 def test_duplicate_device_id_is_rejected(spec_copy):
