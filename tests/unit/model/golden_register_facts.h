@@ -14,7 +14,7 @@
 //   (gvt/handlers.c, gvt/interrupt.c, gvt/execlist.c/.h, gvt/mmio.c, and gvt commit
 //   83faaf074e6d), the older XenGT vgt tree, Mesa genxml gen8.xml, Genode's
 //   Broadwell driver (which cites IHD-OS-BDW-Vol 2c-11.15 page numbers), and
-//   /work/shared/docs/gvt-reference.md sections 2.2, 2.8, 2.10 and 2.11. Only facts
+//   ../shared/docs/gvt-reference.md sections 2.2, 2.8, 2.10 and 2.11. Only facts
 //   were recorded; no code or prose was copied.
 //
 // The rule that shaped the list
