@@ -67,9 +67,15 @@ HardwareCheckResult run_hardware_check(Driver& driver, uint64_t seed, uint16_t d
     bb.push_back(cmd::MI_BATCH_BUFFER_END::header);
     std::vector<uint32_t> rg = pack(CmdId::MI_BATCH_BUFFER_START, {{cmd::MI_BATCH_BUFFER_START::BATCH_BUFFER_START_ADDRESS, batch}});
     rg.push_back(0);  // MI_NOOP: the tail is QWord aligned
-    uint32_t b = engine_base(Engine::RCS);
-    std::vector<uint32_t> image = {0, 0x11001009, b + 0x244, 0x00090009, b + 0x34, 0, b + 0x30, uint32_t(rg.size() * 4),
-                                   b + 0x38, uint32_t(ring), b + 0x3C, 0x1, cmd::MI_BATCH_BUFFER_END::header};
+    // The register-state page: an LRI list of the ring context (restore-inhibit set, as i915 submits a
+    // new context), then MI_BATCH_BUFFER_END.
+    auto rcs = [](uint32_t (*at)(Engine)) { return at(Engine::RCS); };
+    std::vector<uint32_t> image = {0, (cmd::MI_LOAD_REGISTER_IMM::header & ~0xFFu) | (2 * 5 - 1),
+                                   rcs(reg::RING_CONTEXT_CONTROL::at), masked_write(reg::RING_CONTEXT_CONTROL::ENGINE_CTX_RESTORE_INHIBIT, 1) |
+                                       masked_write(reg::RING_CONTEXT_CONTROL::INHIBIT_SYN_CTX_SWITCH, 1),
+                                   rcs(reg::RING_HEAD::at), 0, rcs(reg::RING_TAIL::at), uint32_t(rg.size() * 4),
+                                   rcs(reg::RING_START::at), uint32_t(ring), rcs(reg::RING_CTL::at),
+                                   uint32_t(reg::RING_CTL::RING_VALID.make(1)), cmd::MI_BATCH_BUFFER_END::header};
     for (auto [gma, dw] : {std::pair{batch, bb}, std::pair{ring, rg}, std::pair{lrca + 0x1000, image}})
       if (Status s = put(gma, dw); !s) return fail(s);
     if (Status s = drv.enable_irq(reg::GEN8_GT_IIR0::offset, 1u << 8); !s) return fail(s);  // RCS context switch

@@ -18,11 +18,12 @@ constexpr uint64_t kDescValid = 1u << 0;
 constexpr uint64_t kDescForceRestore = 1u << 2;  // GEN8_CTX_FORCE_RESTORE: no lite restore
 constexpr unsigned kDescModeShift = 3;  // addressing mode 4:3: 1 = 32-bit legacy, 3 = 48-bit legacy
 constexpr uint64_t kDescLrcaMask = 0xFFFFF000u;
-// CONTEXT_CONTROL bits (i915 intel_lrc_reg.h CTX_CTRL_*).
-constexpr uint32_t kCtxRestoreInhibit = 1u << 0;
-constexpr uint32_t kCtxSaveInhibit = 1u << 2;
-// Interrupt bits within an engine's 16-bit half of a GT IIR (gvt-reference §2.11).
-constexpr unsigned kIrqUser = 0, kIrqMasterError = 3, kIrqNotify = 4, kIrqContextSwitch = 8;
+// Interrupt bits within an engine's 16-bit half of a GT IIR: the RCS half's fields of the table
+// (gvt-reference §2.11; every engine's half has the same layout).
+constexpr unsigned kIrqUser = reg::GEN8_GT_IIR0::RCS_USER_INTERRUPT.lo;
+constexpr unsigned kIrqMasterError = reg::GEN8_GT_IIR0::RCS_CS_MASTER_ERROR.lo;
+constexpr unsigned kIrqNotify = reg::GEN8_GT_IIR0::RCS_PIPE_CONTROL_NOTIFY.lo;
+constexpr unsigned kIrqContextSwitch = reg::GEN8_GT_IIR0::RCS_CONTEXT_SWITCH.lo;
 // HWSP dwords of the CSB mirror (i915 I915_HWS_CSB_BUF0_INDEX 0x10, I915_HWS_CSB_WRITE_INDEX 0x1F).
 constexpr uint32_t kHwspCsbBase = 0x10, kHwspCsbWrite = 0x1F;
 constexpr unsigned kCsbEntries = 6;
@@ -181,11 +182,13 @@ void CommandStreamer::update_status() {
   // EXECLIST_STATUS (gvt-reference §2.11): current pointer 0, write pointer 1, queue full 2,
   // execlist 1/0 valid 3/4, last switch reason 13:5, active element 15:14, arbitration 16,
   // execlist 1/0 active 17/18; context id in the high dword.
+  namespace st = reg::RING_EXECLIST_STATUS_LO;
   bool active = m_state == EngineState::running || m_state == EngineState::switching || m_state == EngineState::waiting;
-  uint32_t lo = m_current | m_write_ptr << 1 | uint32_t(m_slots[0].valid && m_slots[1].valid) << 2 |
-                uint32_t(m_slots[1].valid) << 3 | uint32_t(m_slots[0].valid) << 4 | m_last_reason << 5 |
-                (active ? m_element : 0u) << 14 | uint32_t(m_arbitration) << 16;
-  if (active) lo |= 1u << (m_current ? 17 : 18);
+  uint64_t lo = st::CURRENT_POINTER.make(m_current) | st::WRITE_POINTER.make(m_write_ptr) |
+                st::QUEUE_FULL.make(m_slots[0].valid && m_slots[1].valid) | st::EL1_VALID.make(m_slots[1].valid) |
+                st::EL0_VALID.make(m_slots[0].valid) | st::LAST_SWITCH_REASON.make(m_last_reason) |
+                st::ACTIVE_ELEMENT.make(active ? m_element : 0) | st::ARB_ENABLE.make(m_arbitration);
+  if (active) lo |= (m_current ? st::EL1_ACTIVE : st::EL0_ACTIVE).mask();
   m_gpu.regs().set(RegId::RING_EXECLIST_STATUS_LO, lo, m_id);
   m_gpu.regs().set(RegId::RING_EXECLIST_STATUS_HI, active ? m_ctx.id : 0, m_id);
 }
@@ -241,8 +244,8 @@ Status CommandStreamer::restore_context(Context& c) {
   c.ring_start = get(RegId::RING_START) & 0xFFFFF000;
   c.ring_size = uint32_t(reg::RING_CTL::BUFFER_LENGTH.get(get(RegId::RING_CTL)) + 1) * 4096;
   uint32_t ctl = get(RegId::RING_CONTEXT_CONTROL);
-  c.restore_inhibit = ctl & kCtxRestoreInhibit;
-  c.save_inhibit = ctl & kCtxSaveInhibit;
+  c.restore_inhibit = reg::RING_CONTEXT_CONTROL::ENGINE_CTX_RESTORE_INHIBIT.test(ctl);
+  c.save_inhibit = reg::RING_CONTEXT_CONTROL::ENGINE_CTX_SAVE_INHIBIT.test(ctl);
   unsigned mode = (c.desc >> kDescModeShift) & 3;
   if (mode != 1 && mode != 3) return Status::guest_error("descriptor {:#x}: addressing mode {} is not a legacy mode", c.desc, mode);
   c.root.mode = mode == 1 ? PpgttMode::legacy32 : PpgttMode::legacy48;

@@ -48,19 +48,22 @@
 #include "model/gen8/ppgtt.h"
 #include "model/gen8/state3d.h"
 #include "spec/gen8/command.h"
+#include "spec/gen8/registers.h"
 
 namespace gvtsim::model::gen8 {
 
 class Gen8Gpu;
 
-// CSB status bits (i915 gt/intel_lrc.h GEN8_CTX_STATUS_*; gvt-reference §2.11).
+// CSB status bits: the RING_CONTEXT_STATUS_BUF_LO fields of registers.toml (i915 gt/intel_lrc.h
+// GEN8_CTX_STATUS_*; gvt-reference §2.11).
 namespace csb {
-inline constexpr uint32_t kIdleToActive = 1u << 0;
-inline constexpr uint32_t kPreempted = 1u << 1;
-inline constexpr uint32_t kElementSwitch = 1u << 2;
-inline constexpr uint32_t kActiveToIdle = 1u << 3;
-inline constexpr uint32_t kComplete = 1u << 4;
-inline constexpr uint32_t kLiteRestore = 1u << 15;
+namespace f = spec::gen8::reg::RING_CONTEXT_STATUS_BUF_LO;
+inline constexpr uint32_t kIdleToActive = uint32_t(f::IDLE_TO_ACTIVE.mask());
+inline constexpr uint32_t kPreempted = uint32_t(f::PREEMPTED.mask());
+inline constexpr uint32_t kElementSwitch = uint32_t(f::ELEMENT_SWITCH.mask());
+inline constexpr uint32_t kActiveToIdle = uint32_t(f::ACTIVE_TO_IDLE.mask());
+inline constexpr uint32_t kComplete = uint32_t(f::CONTEXT_COMPLETE.mask());
+inline constexpr uint32_t kLiteRestore = uint32_t(f::LITE_RESTORE.mask());
 }  // namespace csb
 
 struct CsbEvent {
