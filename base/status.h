@@ -83,6 +83,13 @@ class ConfigError : public std::runtime_error {
 }  // namespace gvtsim
 
 // A broken internal invariant: stops with the expression, the place and a formatted context.
+// Returns the Status of `expr` from the enclosing function when it failed.
+#define GVT_TRY(expr)   \
+  do {                  \
+    Status _s = (expr); \
+    if (!_s) return _s; \
+  } while (0)
+
 #define GVT_ASSERT(cond, ...)                                                              \
   do {                                                                                     \
     if (!(cond)) [[unlikely]]                                                              \

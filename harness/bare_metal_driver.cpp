@@ -10,12 +10,6 @@ namespace gvtsim::harness {
 using namespace spec::gen8;
 namespace pci = model::gen8::pci;
 
-#define GVT_TRY(expr)               \
-  do {                              \
-    Status _s = (expr);             \
-    if (!_s) return _s;             \
-  } while (0)
-
 namespace {
 // i915 gt/intel_gtt.c bdw_setup_private_ppat: entry 0 WB+LLC, 1 WC+LLC/eLLC, 2 WT+LLC/eLLC, 3 UC,
 // 4–7 WB+LLC/eLLC with age 0..3 (GEN8_PPAT_UC 0, WC 1, WT 2, WB 3; LLC 1<<2, LLCELLC 2<<2; AGE x<<4).

@@ -62,6 +62,8 @@ vgpu::HostResources HostDriver::resources() const {
   for (auto& [b, s] : m_free_low) r.aperture_free += s;
   for (auto& [b, s] : m_free_high) r.hidden_free += s;
   for (int o : m_fence_owner) r.fences_free += o == 0;
+  for (std::size_t e = 0; e < kEngineCount; ++e)
+    if (m_p.gpu().engine(Engine(e))) r.engines |= engine_bit(Engine(e));
   return r;
 }
 

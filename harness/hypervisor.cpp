@@ -6,6 +6,9 @@ namespace gvtsim::harness {
 
 using model::gen8::AccessTag;
 
+InProcessHypervisor::InProcessHypervisor(Platform& p)
+    : m_p(p), m_events(p.queue().source("hyp.msi", EventBand::software, /*sync_point=*/true)) {}
+
 Status InProcessHypervisor::add_vm(vgpu::VgpuId id, uint64_t ram_bytes) {
   if (m_vms.count(id)) return Status::guest_error("vgpu{} already has a VM", id);
   if (ram_bytes == 0 || ram_bytes % vgpu::kPageSize || ram_bytes > (12ull << 30))
@@ -130,8 +133,88 @@ Status InProcessHypervisor::inject_msi(vgpu::VgpuId id, uint32_t address, uint16
   Vm* v = find(id);
   if (!v) return Status::guest_error("no VM for vgpu{}", id);
   v->msis.push_back({address, data});
-  if (v->sink) v->sink(address, data);
+  // Delivered later, from the queue: the guest's handler will read its vGPU's registers (D10).
+  m_events.after(0, [this, id, address, data] {
+    Vm* vm = find(id);
+    if (vm && vm->sink) vm->sink(address, data);
+  });
   return Status::ok();
+}
+
+void InProcessHypervisor::attach(vgpu::VgpuId id, vgpu::Vgpu& vgpu) {
+  Vm* v = find(id);
+  GVT_ASSERT(v && !v->device && vgpu.id() == id, "vgpu{}: attach without a VM or twice", id);
+  v->device = &vgpu;
+}
+
+void InProcessHypervisor::detach(vgpu::VgpuId id) {
+  if (Vm* v = find(id)) v->device = nullptr;
+}
+
+Result<uint32_t> InProcessHypervisor::guest_cfg_read(vgpu::VgpuId id, uint32_t offset, unsigned size) {
+  Vm* v = find(id);
+  if (!v || !v->device) return Status::guest_error("vgpu{}: no device attached", id);
+  return v->device->cfg_read(offset, size);
+}
+
+Status InProcessHypervisor::guest_cfg_write(vgpu::VgpuId id, uint32_t offset, unsigned size, uint32_t value) {
+  Vm* v = find(id);
+  if (!v || !v->device) return Status::guest_error("vgpu{}: no device attached", id);
+  return v->device->cfg_write(offset, size, value);
+}
+
+Result<std::pair<vgpu::Bar, uint64_t>> InProcessHypervisor::claim(vgpu::VgpuId id, uint64_t gpa, uint64_t len,
+                                                                  vgpu::Vgpu*& dev) {
+  Vm* v = find(id);
+  if (!v || !v->device) return Status::guest_error("vgpu{}: no device attached", id);
+  dev = v->device;
+  std::optional<std::pair<vgpu::Bar, uint64_t>> c = dev->cfg().claim(gpa, len);
+  if (!c) return Status::guest_error("vgpu{}: no device at guest physical {:#x}+{} (BARs not there, or disabled)", id, gpa, len);
+  return *c;
+}
+
+Result<uint64_t> InProcessHypervisor::guest_mmio_read(vgpu::VgpuId id, uint64_t gpa, unsigned size) {
+  vgpu::Vgpu* dev = nullptr;
+  auto c = claim(id, gpa, size, dev);
+  if (!c) return c.status();
+  if (c->first == vgpu::Bar::gttmmio) return dev->mmio_read(c->second, size);
+  uint64_t v = 0;
+  if (size == 0 || size > 8) return Status::guest_error("vgpu{}: aperture read of {} bytes", id, size);
+  if (Status s = aperture(id, gpa, reinterpret_cast<uint8_t*>(&v), size, false); !s) return s;
+  return v;
+}
+
+Status InProcessHypervisor::guest_mmio_write(vgpu::VgpuId id, uint64_t gpa, unsigned size, uint64_t value) {
+  vgpu::Vgpu* dev = nullptr;
+  auto c = claim(id, gpa, size, dev);
+  if (!c) return c.status();
+  if (c->first == vgpu::Bar::gttmmio) return dev->mmio_write(c->second, size, value);
+  if (size == 0 || size > 8) return Status::guest_error("vgpu{}: aperture write of {} bytes", id, size);
+  return aperture(id, gpa, reinterpret_cast<uint8_t*>(&value), size, true);
+}
+
+Status InProcessHypervisor::guest_aperture_read(vgpu::VgpuId id, uint64_t gpa, std::span<uint8_t> out) {
+  return aperture(id, gpa, out.data(), out.size(), false);
+}
+
+Status InProcessHypervisor::guest_aperture_write(vgpu::VgpuId id, uint64_t gpa, std::span<const uint8_t> data) {
+  return aperture(id, gpa, const_cast<uint8_t*>(data.data()), data.size(), true);
+}
+
+Status InProcessHypervisor::aperture(vgpu::VgpuId id, uint64_t gpa, uint8_t* buf, std::size_t len, bool write) {
+  vgpu::Vgpu* dev = nullptr;
+  auto c = claim(id, gpa, len, dev);
+  if (!c) return c.status();
+  if (c->first != vgpu::Bar::aperture)
+    return Status::guest_error("vgpu{}: {:#x} is not in the aperture (BAR2)", id, gpa);
+  std::optional<uint64_t> hpa = dev->aperture_hpa(c->second, len);
+  if (!hpa) {
+    ++m_aperture_refused;
+    return Status::guest_error("vgpu{}: aperture access at {:#x}+{} outside its slice {:#x}+{:#x}", id, c->second, len,
+                               dev->aperture().base, dev->aperture().size);
+  }
+  const Owner initiator = Owner::vgpu(id);  // D4: the aperture access carries its initiator
+  return write ? m_p.bus().write_block(*hpa, buf, len, initiator) : m_p.bus().read_block(*hpa, buf, len, initiator);
 }
 
 }  // namespace gvtsim::harness

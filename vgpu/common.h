@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "spec/gen8/engines.h"
+
 namespace gvtsim::vgpu {
 
 // GVT-g's vGPU ids: 0 is the idle vGPU (i915 gvt/vgpu.c IDLE_VGPU_IDR), guests get 1..limit.
@@ -50,6 +52,7 @@ struct HostResources {
   uint64_t aperture_free = 0;
   uint64_t hidden_free = 0;
   unsigned fences_free = 0;
+  spec::gen8::EngineMask engines = 0;  // the engines the hardware has (a GDRST is limited to them)
 };
 
 // "896 MB" for whole mebibytes, else the byte count in hex.

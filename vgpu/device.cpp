@@ -71,6 +71,8 @@ Device::Device(Services services, DeviceConfig config, Stats* stats)
   m_golden_cfg = m_services.host.config_space();
   GVT_ASSERT(m_golden_cfg.size() >= 0x100 && m_golden_cfg.size() <= kCfgSpaceSize,
              "HostGpu::config_space() returned {} bytes: 256 to 4096 expected", m_golden_cfg.size());
+  // gvt/firmware.c mmio_snapshot_handler: the tracked registers, read once from the hardware.
+  m_golden_mmio = std::make_shared<const std::vector<uint32_t>>(MmioEmulator::snapshot(m_services.host));
   // gvt/vgpu.c intel_gvt_init_vgpu_types: decided once, from the totals.
   const HostResources host = m_services.host.resources();
   m_types = offered_types(host);
@@ -192,7 +194,7 @@ Result<Vgpu*> Device::create_one(const Plan& p) {
   // 1. id: the lowest free one above the idle vGPU's.
   const std::optional<VgpuId> id = lowest_free_id();
   if (!id) return Status::guest_error("no free vGPU id: the limit is {}", m_config.max_vgpus);
-  std::unique_ptr<Vgpu> v(new Vgpu(*id, *p.type, p.weight, m_services, m_golden_cfg, m_services.host.resources(),
+  std::unique_ptr<Vgpu> v(new Vgpu(*id, *p.type, p.weight, m_services, m_golden_cfg, m_golden_mmio, m_services.host.resources(),
                                    StatGroup(*m_stats, fmt::format("vgpu{}", *id))));
   if (Status s = v->create(); !s) return s;
   Vgpu* raw = v.get();

@@ -94,6 +94,7 @@ class Device {
   std::unique_ptr<Stats> m_own_stats;
   Stats* m_stats;
   std::vector<uint8_t> m_golden_cfg;
+  std::shared_ptr<const std::vector<uint32_t>> m_golden_mmio;
   std::vector<const VgpuType*> m_types;
   std::map<VgpuId, std::unique_ptr<Vgpu>> m_vgpus;
 };

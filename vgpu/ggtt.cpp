@@ -45,6 +45,7 @@ uint64_t* VirtualGgtt::slot(uint64_t index) {
   const uint64_t gma = index << kPageShift;
   if (m_low.contains(gma)) return &m_low_entries[(gma - m_low.base) >> kPageShift];
   if (m_high.contains(gma)) return &m_high_entries[(gma - m_high.base) >> kPageShift];
+  if (m_fault_skip_slice_check) return &m_foreign[index];
   return nullptr;
 }
 
@@ -86,7 +87,7 @@ Status VirtualGgtt::write(uint64_t offset, unsigned size, uint64_t value) {
   if (Status s = check_access("write", offset, size); !s) return s;
   const uint64_t index = offset >> kEntryShift;
   // "the VM may configure the whole GM space when ballooning is used": outside the slices, ignored.
-  if (!in_slices(index)) return Status::ok();
+  if (!in_slices(index) && !m_fault_skip_slice_check) return Status::ok();
   if (size == kEntrySize) {
     update_entry(index, value, false);
     return Status::ok();
@@ -112,6 +113,16 @@ Status VirtualGgtt::write(uint64_t offset, unsigned size, uint64_t value) {
   const uint64_t whole = half | (it->second.data & mask);
   m_partial.erase(it);
   update_entry(index, whole, false);
+  return Status::ok();
+}
+
+Status VirtualGgtt::write_virtual(uint64_t offset, unsigned size, uint64_t value) {
+  if (Status s = check_access("write", offset, size); !s) return s;
+  uint64_t* e = slot(offset >> kEntryShift);
+  if (!e) return Status::ok();
+  const unsigned lane = unsigned(offset & (kEntrySize - 1));
+  const uint64_t mask = size == 8 ? ~0ull : 0xFFFF'FFFFull << (8 * lane);
+  *e = (*e & ~mask) | ((value << (8 * lane)) & mask);
   return Status::ok();
 }
 
@@ -170,6 +181,7 @@ void VirtualGgtt::reset() {
   std::fill(m_low_entries.begin(), m_low_entries.end(), 0);
   std::fill(m_high_entries.begin(), m_high_entries.end(), 0);
   m_partial.clear();
+  m_foreign.clear();
 }
 
 bool VirtualGgtt::aperture_access_allowed(uint64_t offset, uint64_t len) const {

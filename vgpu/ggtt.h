@@ -88,6 +88,10 @@ class VirtualGgtt {
   // Guest accesses to BAR0 + 8 MB; `offset` is relative to the window.
   Result<uint64_t> read(uint64_t offset, unsigned size) const;
   Status write(uint64_t offset, unsigned size, uint64_t value);
+  // A write in failsafe (mmio.c failsafe_emulate_mmio_rw): the virtual GGTT only — no pin, no host
+  // entry, no held half. The kernel's virtual GGTT spans the whole window; this one holds the
+  // slices, so a failsafe write outside them is dropped (it could never reach the host anyway).
+  Status write_virtual(uint64_t offset, unsigned size, uint64_t value);
 
   // Device-model-level reset: every entry of both slices back to scratch (present), pins released,
   // virtual entries zeroed, held halves dropped; one flush.
@@ -97,6 +101,11 @@ class VirtualGgtt {
   // allowed only inside the vGPU's low slice (KVMGT intel_vgpu_mmap after 51b00d8509dc, the fix of
   // CVE-2019-11085: the start in the slice, intel_vgpu_in_aperture, and start + len not past its end).
   bool aperture_access_allowed(uint64_t offset, uint64_t len) const;
+
+  // Fault injection (a broken mediation on purpose, for oracle negative controls and fault
+  // experiments): when set, a guest write outside the slices is not ignored but processed as if it
+  // were inside them — pinned and written to the host GGTT. Never set in a normal run.
+  void inject_fault_skip_slice_check(bool on) { m_fault_skip_slice_check = on; }
 
   // --- observation ---
   VgpuId vgpu() const { return m_vgpu; }
@@ -129,6 +138,8 @@ class VirtualGgtt {
   std::vector<uint64_t> m_low_entries, m_high_entries;  // the virtual GGTT (guest values)
   std::unordered_map<uint64_t, uint64_t> m_pinned;      // index → gfn pinned for its host entry
   std::map<uint64_t, Partial> m_partial;                // index → the held half
+  std::unordered_map<uint64_t, uint64_t> m_foreign;     // fault injection: index outside the slices → guest value
+  bool m_fault_skip_slice_check = false;
 };
 
 }  // namespace gvtsim::vgpu

@@ -1,6 +1,8 @@
 // The MMIO trap path; see mmio.h. Kernel references are to drivers/gpu/drm/i915/gvt/ (facts only).
 #include "vgpu/mmio.h"
 
+#include "vgpu/irq.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -46,10 +48,23 @@ MmioEmulator::MmioEmulator(Deps deps, std::vector<uint32_t> golden) : m_d(std::m
 }
 
 std::vector<uint32_t> MmioEmulator::snapshot(HostGpu& host) {
+  // gvt/firmware.c intel_gvt_init_firmware → mmio_snapshot_handler, run by
+  // intel_gvt_for_each_tracked_mmio: only tracked registers and the dwords of the tracked blocks are
+  // read from the hardware; everything else in the golden image stays 0. The PVINFO block is not the
+  // hardware's (PvInfo populates it per vGPU), so it is skipped.
   std::vector<uint32_t> out(kMmioWindow / 4, 0);
-  for (uint32_t i = 0; i < out.size(); ++i) {
-    Result<uint64_t> r = host.mmio_read(i * 4, 4);
-    if (r) out[i] = uint32_t(*r);
+  auto take = [&](uint32_t dw) {
+    if (dw >= kMmioWindow) return;
+    Result<uint64_t> r = host.mmio_read(dw, 4);
+    if (r) out[dw / 4] = uint32_t(*r);
+  };
+  for (const g8::RegInstance& r : g8::kRegInstances) {
+    if (!g8::gvt_tracked(r)) continue;
+    for (uint32_t b = 0; b < r.row().width / 8; b += 4) take(r.offset + b);
+  }
+  for (const g8::RegRow& row : g8::kRegRows) {
+    if (row.gvt != g8::GvtTrack::block || row.gvt_handler == GvtHandler::pvinfo) continue;
+    for (uint32_t b = 0; b < row.bytes(); b += 4) take(row.offset + b);
   }
   return out;
 }
@@ -68,6 +83,28 @@ void MmioEmulator::reset() {
 void MmioEmulator::restore_golden(uint32_t end) {
   const std::size_t n = std::min<std::size_t>(end / 4, m_vreg.size());
   std::copy_n(m_golden.begin(), n, m_vreg.begin());
+}
+
+void MmioEmulator::reset_engines(EngineMask engines) {
+  for (std::size_t i = 0; i < g8::kEngineCount; ++i) {
+    const auto e = static_cast<Engine>(i);
+    if (!(engines & g8::engine_bit(e))) continue;
+    m_elsp[i] = {};
+    m_elsp_index[i] = 0;
+    // init_vgpu_execlist: read pointer 0, write pointer 7 ("the next entry is 0").
+    uint32_t& ptr = m_vreg[g8::reg::RING_CONTEXT_STATUS_PTR::at(e) / 4];
+    ptr = uint32_t(g8::reg::RING_CONTEXT_STATUS_PTR::WRITE_PTR.set(g8::reg::RING_CONTEXT_STATUS_PTR::READ_PTR.set(ptr, 0), 7));
+  }
+  std::erase_if(m_submissions, [&](const ElspSubmission& s) { return (engines & g8::engine_bit(s.engine)) != 0; });
+  m_tlb_pending &= EngineMask(~engines);
+}
+
+void MmioEmulator::full_reset() {
+  constexpr uint32_t kGen8MmioResetOffset = g8::reg::GEN8_MASTER_IRQ::offset;  // GVT_GEN8_MMIO_RESET_OFFSET 0x44200
+  restore_golden(kGen8MmioResetOffset);
+  reset_engines(EngineMask(~0u));
+  m_execlist_enabled = 0;
+  m_hws_pga = {};
 }
 
 std::vector<ElspSubmission> MmioEmulator::take_submissions() { return std::exchange(m_submissions, {}); }
@@ -291,17 +328,21 @@ Status MmioEmulator::handler_write(const Dword& d, uint32_t dw, uint32_t value) 
   const std::optional<Engine> engine = engine_of(dw);
   switch (d.handler) {
     case GvtHandler::none:
-    case GvtHandler::imr:  // intel_vgpu_reg_imr_handler / ier: stored (the virtual interrupt tree is later)
-    case GvtHandler::ier:
       vreg = value;
       return Status::ok();
 
-    case GvtHandler::iir:  // intel_vgpu_reg_iir_handler: write 1 to clear
-      vreg &= ~value;
+    // gvt/interrupt.c intel_vgpu_reg_imr/ier/iir/master_irq_handler: the virtual interrupt tree.
+    case GvtHandler::imr:
+      if (m_irq) m_irq->write_imr(dw, value); else vreg = value;
       return Status::ok();
-
-    case GvtHandler::master_irq:  // intel_vgpu_reg_master_irq_handler: only bit 31 is guest-writable
-      vreg = (vreg & ~kMasterIrqControl) | (value & kMasterIrqControl);
+    case GvtHandler::ier:
+      if (m_irq) m_irq->write_ier(dw, value); else vreg = value;
+      return Status::ok();
+    case GvtHandler::iir:  // write 1 to clear
+      if (m_irq) m_irq->write_iir(dw, value); else vreg &= ~value;
+      return Status::ok();
+    case GvtHandler::master_irq:  // only bit 31 is guest-writable
+      if (m_irq) m_irq->write_master(value); else vreg = (vreg & ~kMasterIrqControl) | (value & kMasterIrqControl);
       return Status::ok();
 
     case GvtHandler::elsp: {  // elsp_mmio_write: data[3 - index] = value; the 4th dword submits

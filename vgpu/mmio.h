@@ -66,6 +66,8 @@ struct ResetRequest {
   EngineMask engines = 0;
 };
 
+class VirtualIrq;  // irq.h: the virtual interrupt tree the IMR/IER/IIR/master handlers drive
+
 class MmioEmulator {
  public:
   struct Deps {
@@ -85,8 +87,14 @@ class MmioEmulator {
   MmioEmulator(Deps deps, std::vector<uint32_t> golden);
 
   // Reads the host's registers through HostGpu as a golden snapshot (gvt/firmware.c keeps one taken
-  // at load): every dword of the window.
+  // at load): the tracked dwords and the tracked blocks but PVINFO; every other dword is 0.
   static std::vector<uint32_t> snapshot(HostGpu& host);
+
+  // The vGPU's host fences, known once its resources are allocated (creation step 4).
+  void set_fences(std::vector<unsigned> fences) { m_d.fences = std::move(fences); }
+  // Where the IMR/IER/IIR/master handlers go (gvt/interrupt.c). Without one they only store
+  // (IIR: write-1-to-clear; master: bit 31), as the unit tests of the trap path alone use it.
+  void set_irq(VirtualIrq* irq) { m_irq = irq; }
 
   // Guest accesses by BAR0 offset. A failed access (malformed, a fence index beyond the vGPU's
   // fences, HWS_PGA outside its GM, ...) is a guest_error; a failed read's data is zero, as the kernel
@@ -99,6 +107,15 @@ class MmioEmulator {
   // restores below 0x44200).
   void reset();
   void restore_golden(uint32_t end);
+  // A GDRST of `engines` (execlist.c intel_vgpu_reset_execlist → init_vgpu_execlist): the ELSP
+  // capture and the captured, not yet taken submissions of those engines dropped; each engine's CSB
+  // pointer vreg back to read 0 / write 7; its pending TLB invalidation dropped.
+  void reset_engines(EngineMask engines);
+  // A full GDRST (intel_gvt_reset_vgpu_locked with ALL_ENGINES, dmlr false): every engine reset as
+  // above, the vregs below 0x44200 restored from the golden image (interrupt and display state
+  // survive: GVT_GEN8_MMIO_RESET_OFFSET), submission back to none (execlists must be re-enabled) and
+  // the HWS_PGA values dropped.
+  void full_reset();
 
   // --- what the trap path leaves for the rest of the core ---
   std::vector<ElspSubmission> take_submissions();
@@ -112,6 +129,7 @@ class MmioEmulator {
 
   // The vreg image, for the rest of the core and tests.
   uint32_t vreg(uint32_t offset) const { return m_vreg[offset / 4]; }
+  std::span<uint32_t> vreg_image() { return m_vreg; }  // for the virtual interrupt tree
   void set_vreg(uint32_t offset, uint32_t value) { m_vreg[offset / 4] = value; }
   std::span<const uint32_t> vregs() const { return m_vreg; }
 
@@ -146,6 +164,7 @@ class MmioEmulator {
   Status guest_error(Status s);
 
   Deps m_d;
+  VirtualIrq* m_irq = nullptr;
   std::vector<uint32_t> m_golden;
   std::vector<uint32_t> m_vreg;
   std::array<std::array<uint32_t, 4>, spec::gen8::kEngineCount> m_elsp{};

@@ -6,17 +6,21 @@
 namespace gvtsim::vgpu {
 
 Vgpu::Vgpu(VgpuId id, const VgpuType& type, unsigned weight, Services services, std::span<const uint8_t> golden_cfg,
-           const HostResources& host, StatGroup stats)
+           std::shared_ptr<const std::vector<uint32_t>> golden_mmio, const HostResources& host, StatGroup stats)
     : m_id(id),
       m_type(type),
       m_weight(weight),
       m_services(services),
       m_golden_cfg(golden_cfg.begin(), golden_cfg.end()),
+      m_golden_mmio(std::move(golden_mmio)),
       m_host(host),
       m_cfg_accesses(stats.counter("cfg.accesses", Unit::count, "guest configuration-space reads and writes")),
       m_cfg_guest_errors(stats.counter("cfg.guest_errors", Unit::count, "malformed or refused configuration accesses")),
-      m_pvinfo_accesses(stats.counter("pvinfo.accesses", Unit::count, "guest reads and writes of the PVINFO page")),
-      m_pvinfo_guest_errors(stats.counter("pvinfo.guest_errors", Unit::count, "malformed PVINFO accesses")),
+      m_mmio_accesses(stats.counter("mmio.accesses", Unit::count, "guest BAR0 reads and writes (registers and GGTT)")),
+      m_mmio_guest_errors(stats.counter("mmio.guest_errors", Unit::count, "malformed or refused BAR0 accesses")),
+      m_ggtt_accesses(stats.counter("ggtt.accesses", Unit::count, "guest reads and writes of the GGTT window")),
+      m_gdrst_full(stats.counter("gdrst.full", Unit::count, "full GDRST resets the guest asked for")),
+      m_gdrst_engine(stats.counter("gdrst.engine", Unit::count, "per-engine GDRST resets the guest asked for")),
       m_failsafe_entries(stats.counter("failsafe.entries", Unit::count, "times the vGPU entered failsafe mode")),
       m_msi_injected(stats.counter("irq.msi_injected", Unit::count, "MSIs delivered to the guest")) {}
 
@@ -37,14 +41,38 @@ Status Vgpu::create() {
           },
       .on_trap = {},
   });
-  // 3. Golden vreg: the register image, filled from the golden MMIO snapshot by the MMIO trap path.
-  m_vreg.assign(kMmioSize / 4, 0);
+  // 3. Golden vreg: the trap path over a copy of the golden MMIO snapshot, and the virtual interrupt
+  //    tree that lives in it.
+  m_mmio = std::make_unique<MmioEmulator>(
+      MmioEmulator::Deps{
+          .id = m_id,
+          .host = m_services.host,
+          .clock = m_services.clock,
+          .pvinfo = m_pvinfo,
+          .failsafe = m_failsafe,
+          .fences = {},
+          .in_gm = [this](uint64_t gma, uint64_t size) {
+            // intel_gvt_ggtt_validate_range: the whole range inside the low or the high slice.
+            auto inside = [&](const GmSlice& s) { return s.contains(gma) && size <= s.end() - gma; };
+            return inside(m_aperture) || inside(m_hidden);
+          },
+          .sku_engines = m_host.engines,
+      },
+      *m_golden_mmio);
+  m_irq = std::make_unique<VirtualIrq>(m_mmio->vreg_image(), [this] { (void)inject_msi(); }, m_id);
+  m_mmio->set_irq(m_irq.get());
+  auto undo_vreg = [this] {
+    m_mmio->set_irq(nullptr);
+    m_irq.reset();
+    m_mmio.reset();
+    m_cfg.reset();
+  };
   // 4. GM slices and fences.
   if (Status s = alloc_resources(); !s) {
-    m_vreg.clear();
-    m_cfg.reset();
+    undo_vreg();
     return s;
   }
+  m_mmio->set_fences(m_fences);
   // 5. PVINFO.
   m_pvinfo.set_hooks({
       .on_balloon_failure =
@@ -67,11 +95,12 @@ Status Vgpu::create() {
   Result<uint64_t> scratch = m_services.host.alloc_page(m_id, PageUse::scratch);
   if (!scratch) {
     free_resources();
-    m_vreg.clear();
-    m_cfg.reset();
+    undo_vreg();
     return scratch.status();
   }
   m_scratch_page = *scratch;
+  m_ggtt = std::make_unique<VirtualGgtt>(m_id, m_aperture, m_hidden, m_services.hypervisor, m_services.host,
+                                         m_scratch_page);
   // 7. OpRegion.
   m_opregion = build_virtual_opregion();
   // 8–11 come with their parts; the type's EDID resolution and the weight are already recorded.
@@ -87,11 +116,14 @@ void Vgpu::destroy() {
   // The reverse of create(): OpRegion, GTT/scratch, resources, vreg, config space.
   m_opregion.fill(0);
   m_opregion_gpa.reset();
+  m_ggtt.reset();  // unmaps the guest's frames from the host GGTT before the scratch page goes
   m_services.host.free_page(m_id, m_scratch_page);
   m_scratch_page = 0;
   free_resources();
-  m_vreg.clear();
-  m_vreg.shrink_to_fit();
+  m_mmio->set_irq(nullptr);
+  m_irq.reset();
+  m_mmio.reset();
+  m_elsp.clear();
   m_cfg.reset();
   m_created = false;
   log::info(log::Channel::vgpu, "vgpu{}: destroyed", m_id);
@@ -137,11 +169,24 @@ Status Vgpu::alloc_resources() {
   return Status::ok();
 }
 
+void Vgpu::clear_fences() {
+  // _clear_vgpu_fence → intel_vgpu_write_fence(vgpu, i, 0): the host fence's registers to 0.
+  constexpr uint32_t kFenceBase = spec::gen8::reg::FENCE_REG_GEN6::offset;
+  for (unsigned f : m_fences) {
+    (void)m_services.host.mmio_write(kFenceBase + 8 * f, 4, 0);
+    (void)m_services.host.mmio_write(kFenceBase + 8 * f + 4, 4, 0);
+  }
+}
+
 void Vgpu::free_resources() {
-  // gvt/aperture_gm.c intel_vgpu_free_resource: free_vgpu_gm (low, high), then free_vgpu_fence.
+  // gvt/aperture_gm.c intel_vgpu_free_resource: free_vgpu_gm (low, high), then free_vgpu_fence
+  // (which clears each fence before giving it back).
   if (m_has_low) m_services.host.free_gm(m_id, m_aperture);
   if (m_has_high) m_services.host.free_gm(m_id, m_hidden);
-  if (!m_fences.empty()) m_services.host.free_fences(m_id, m_fences);
+  if (!m_fences.empty()) {
+    clear_fences();
+    m_services.host.free_fences(m_id, m_fences);
+  }
   m_has_low = m_has_high = false;
   m_aperture = m_hidden = {};
   m_fences.clear();
@@ -176,24 +221,63 @@ Status Vgpu::cfg_write(uint32_t offset, unsigned size, uint32_t value) {
   return s;
 }
 
-Result<uint64_t> Vgpu::pvinfo_read(uint32_t offset, unsigned size) {
-  ++m_pvinfo_accesses;
-  Result<uint64_t> r = m_pvinfo.read(offset, size);
+static bool in_ggtt(uint64_t offset) { return offset >= ggtt::kWindowOffset && offset - ggtt::kWindowOffset < ggtt::kWindowSize; }
+
+Result<uint64_t> Vgpu::mmio_read(uint64_t offset, unsigned size) {
+  ++m_mmio_accesses;
+  Result<uint64_t> r = Status::guest_error("BAR0 read at {:#x}: neither the register window nor the GGTT", offset);
+  if (offset < kMmioSize) {
+    r = m_mmio->read(uint32_t(offset), size);
+  } else if (in_ggtt(offset)) {
+    ++m_ggtt_accesses;
+    r = m_ggtt->read(offset - ggtt::kWindowOffset, size);  // the virtual GGTT, in failsafe too
+  }
   if (!r) {
-    ++m_pvinfo_guest_errors;
-    return note_guest_error(r.status(), "PVINFO read");
+    ++m_mmio_guest_errors;
+    return note_guest_error(r.status(), "MMIO read");
   }
   return r;
 }
 
-Status Vgpu::pvinfo_write(uint32_t offset, unsigned size, uint64_t value) {
-  ++m_pvinfo_accesses;
-  Status s = m_pvinfo.write(offset, size, value);
-  if (!s) {
-    ++m_pvinfo_guest_errors;
-    return note_guest_error(std::move(s), "PVINFO write");
+Status Vgpu::mmio_write(uint64_t offset, unsigned size, uint64_t value) {
+  ++m_mmio_accesses;
+  Status s = Status::guest_error("BAR0 write at {:#x}: neither the register window nor the GGTT", offset);
+  if (offset < kMmioSize) {
+    s = m_mmio->write(uint32_t(offset), size, value);
+    after_register_write();
+  } else if (in_ggtt(offset)) {
+    ++m_ggtt_accesses;
+    s = m_failsafe.active() ? m_ggtt->write_virtual(offset - ggtt::kWindowOffset, size, value)
+                            : m_ggtt->write(offset - ggtt::kWindowOffset, size, value);
+  }
+  if (!s && s.kind() == StatusKind::guest_error) {
+    ++m_mmio_guest_errors;
+    return note_guest_error(std::move(s), "MMIO write");
   }
   return s;
+}
+
+void Vgpu::after_register_write() {
+  for (ElspSubmission& e : m_mmio->take_submissions()) m_elsp.push_back(e);
+  if (std::optional<ResetRequest> r = m_mmio->take_reset_request()) gdrst(*r);
+}
+
+void Vgpu::gdrst(const ResetRequest& r) {
+  // gdrst_mmio_write → intel_gvt_reset_vgpu_locked(vgpu, false, engine_mask).
+  m_last_gdrst = r;
+  std::erase_if(m_elsp, [&](const ElspSubmission& e) { return (r.engines & spec::gen8::engine_bit(e.engine)) != 0; });
+  if (!r.full) {
+    ++m_gdrst_engine;
+    m_mmio->reset_engines(r.engines);  // intel_vgpu_reset_submission of those engines only
+    log::info(log::Channel::vgpu, "vgpu{}: GDRST of engines {:#x}", m_id, r.engines);
+    return;
+  }
+  // ALL_ENGINES: submission back to none, the vregs below 0x44200 restored, PVINFO repopulated; the
+  // fences and the GGTT are left alone ("fence will not be reset during virtual reset").
+  ++m_gdrst_full;
+  m_mmio->full_reset();
+  m_pvinfo.populate(pvinfo_resources());
+  log::info(log::Channel::vgpu, "vgpu{}: full GDRST", m_id);
 }
 
 void Vgpu::enter_failsafe(FailsafeReason reason, std::string why) {
@@ -256,8 +340,14 @@ Status Vgpu::inject_msi() {
 void Vgpu::device_model_reset() {
   // intel_gvt_reset_vgpu_locked(dmlr): intel_vgpu_reset_mmio (the vreg from the golden snapshot),
   // populate_pvinfo_page, intel_vgpu_reset_cfg_space, failsafe cleared, then d3_entered / pv_notified.
+  // Also (dmlr): every engine's submission, intel_vgpu_reset_ggtt(vgpu, true) and
+  // intel_vgpu_reset_resource (the fences cleared).
   const bool resuming = m_cfg->d3_entered();
-  std::fill(m_vreg.begin(), m_vreg.end(), 0u);
+  m_elsp.clear();
+  m_last_gdrst.reset();
+  m_ggtt->reset();
+  clear_fences();
+  m_mmio->reset();
   m_pvinfo.reset(pvinfo_resources());
   m_cfg->reset();
   m_failsafe.clear();

@@ -27,3 +27,8 @@ gvtsim_gtest(unit_host_driver LABEL e2e SYSTEMC
 gvtsim_gtest(unit_hypervisor LABEL vgpu SYSTEMC
   SOURCES unit/harness/hypervisor_test.cpp
   LIBS gvtsim_harness)
+
+# Guests on vGPUs, end to end over the model (harness/gvt_system.h).
+gvtsim_gtest(e2e_gvt LABEL e2e SYSTEMC
+  SOURCES unit/harness/gvt_boot_test.cpp
+  LIBS gvtsim_harness)

@@ -250,7 +250,7 @@ TEST_F(CfgThroughVgpu, DeviceModelResetRestoresTheCreationState) {
   ASSERT_TRUE(vgpu->cfg_write(kBar0, 4, 0x1000'0000));
   ASSERT_TRUE(vgpu->cfg_write(kCommand, 2, kCommandMemory));
   ASSERT_TRUE(vgpu->cfg().bar0_trapped());
-  ASSERT_TRUE(vgpu->pvinfo_read(kPvInfoBase, 8));
+  ASSERT_TRUE(vgpu->mmio_read(kPvInfoBase, 8));
   vgpu->enter_failsafe(FailsafeReason::guest_err, "test");
   vgpu->device_model_reset();
   EXPECT_FALSE(vgpu->cfg().bar0_trapped());
@@ -260,7 +260,7 @@ TEST_F(CfgThroughVgpu, DeviceModelResetRestoresTheCreationState) {
   EXPECT_FALSE(vgpu->pv_notified()) << "the guest must read PVINFO again";
 
   // A reset that ends a D3 cycle keeps the PVINFO handshake and clears d3_entered instead.
-  ASSERT_TRUE(vgpu->pvinfo_read(kPvInfoBase, 8));
+  ASSERT_TRUE(vgpu->mmio_read(kPvInfoBase, 8));
   ASSERT_TRUE(vgpu->cfg_write(vgpu->cfg().pmcsr_offset(), 2, 3));
   ASSERT_TRUE(vgpu->d3_entered());
   vgpu->device_model_reset();

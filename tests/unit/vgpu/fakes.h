@@ -83,6 +83,7 @@ class FakeHostGpu : public HostGpu {
     uint64_t gm_size = 4ull << 30;
     unsigned fences = 32;
     uint64_t aperture_pa = 0x40'0000'0000;
+    spec::gen8::EngineMask engines = 0x1F;  // RCS, BCS, VCS, VCS2, VECS
   };
 
   FakeHostGpu() : FakeHostGpu(Config{}) {}
@@ -115,6 +116,7 @@ class FakeHostGpu : public HostGpu {
     r.aperture_free = free_bytes(GmKind::low);
     r.hidden_free = free_bytes(GmKind::high);
     r.fences_free = unsigned(m_free_fences.size());
+    r.engines = m_c.engines;
     return r;
   }
 

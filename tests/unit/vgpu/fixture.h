@@ -24,7 +24,7 @@ class OneVgpu : public ::testing::Test {
     return r ? *r : 0;
   }
   uint64_t pv(uint32_t page_offset, unsigned size = 4) {
-    Result<uint64_t> r = vgpu->pvinfo_read(kPvInfoBase + page_offset, size);
+    Result<uint64_t> r = vgpu->mmio_read(kPvInfoBase + page_offset, size);
     EXPECT_TRUE(r) << r.status().to_string();
     return r ? *r : 0;
   }

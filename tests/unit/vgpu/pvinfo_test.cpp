@@ -15,7 +15,7 @@ using testing::Fakes;
 class PvInfoTest : public testing::OneVgpu {
  protected:
   Status pv_write(uint32_t page_offset, unsigned size, uint64_t value) {
-    return vgpu->pvinfo_write(kPvInfoBase + page_offset, size, value);
+    return vgpu->mmio_write(kPvInfoBase + page_offset, size, value);
   }
 };
 
@@ -46,9 +46,9 @@ TEST_F(PvInfoTest, EveryHostFieldAsPopulated) {
   // A second vGPU publishes its own id and slices.
   Result<Vgpu*> two = device->create({.type = "GVTg_V4_4"});
   ASSERT_TRUE(two);
-  EXPECT_EQ(*(*two)->pvinfo_read(kPvInfoBase + kVgtId, 4), 2u);
-  EXPECT_EQ(*(*two)->pvinfo_read(kPvInfoBase + kApertureBase, 4), (128u + 64u) << 20);
-  EXPECT_EQ(*(*two)->pvinfo_read(kPvInfoBase + kHiddenSize, 4), 512u << 20);
+  EXPECT_EQ(*(*two)->mmio_read(kPvInfoBase + kVgtId, 4), 2u);
+  EXPECT_EQ(*(*two)->mmio_read(kPvInfoBase + kApertureBase, 4), (128u + 64u) << 20);
+  EXPECT_EQ(*(*two)->mmio_read(kPvInfoBase + kHiddenSize, 4), 512u << 20);
 }
 
 TEST_F(PvInfoTest, AnyReadSetsPvNotified) {
@@ -56,12 +56,12 @@ TEST_F(PvInfoTest, AnyReadSetsPvNotified) {
     SCOPED_TRACE(offset);
     vgpu->device_model_reset();
     ASSERT_FALSE(vgpu->pv_notified());
-    ASSERT_TRUE(vgpu->pvinfo_read(kPvInfoBase + offset, size));
+    ASSERT_TRUE(vgpu->mmio_read(kPvInfoBase + offset, size));
     EXPECT_TRUE(vgpu->pv_notified()) << "even reads of fields that are not the host's";
   }
   EXPECT_EQ(vgpu->pvinfo().invalid_reads(), 2u) << "0x100 and pdp: answered, and logged as invalid";
   vgpu->device_model_reset();
-  EXPECT_FALSE(vgpu->pvinfo_read(kPvInfoBase + 2, 4)) << "misaligned";
+  EXPECT_FALSE(vgpu->mmio_read(kPvInfoBase + 2, 4)) << "misaligned";
   EXPECT_FALSE(vgpu->pv_notified()) << "a refused read is not a read";
   ASSERT_TRUE(pv_write(kDisplayReady, 4, 1));
   EXPECT_FALSE(vgpu->pv_notified()) << "writes do not count";
@@ -107,13 +107,13 @@ TEST_F(PvInfoTest, ARsv5WriteIsABalloonFailure) {
     Fakes fresh;  // a vGPU of its own per offset
     Device d(fresh.services());
     Vgpu* v = *d.create({.type = "GVTg_V4_8"});
-    ASSERT_TRUE(v->pvinfo_read(kPvInfoBase + kMagic, 8));
+    ASSERT_TRUE(v->mmio_read(kPvInfoBase + kMagic, 8));
     ASSERT_TRUE(v->cfg_write(pcicfg::kCommand, 2, pcicfg::kCommandMemory));
     fresh.clock.advance(us(5));
     const auto page = v->pvinfo().page();
     const auto cfg = v->cfg().bytes();
     const std::size_t host_calls = fresh.host.calls.size();
-    ASSERT_TRUE(v->pvinfo_write(kPvInfoBase + o, 4, 0xFFFFFFFF));
+    ASSERT_TRUE(v->mmio_write(kPvInfoBase + o, 4, 0xFFFFFFFF));
     ASSERT_TRUE(v->failsafe());
     EXPECT_EQ(v->failsafe_state().reason(), FailsafeReason::insufficient_resource);
     ASSERT_EQ(v->failsafe_state().history().size(), 1u);
@@ -171,22 +171,23 @@ TEST_F(PvInfoTest, G2vNotificationsAreDecoded) {
 TEST_F(PvInfoTest, MalformedAccessesAreGuestErrors) {
   const auto before = vgpu->pvinfo().page();
   struct Bad { uint32_t offset; unsigned size; };
+  // Misaligned or mis-sized inside the page, and BAR0 offsets that are neither registers nor GGTT.
   for (Bad b : {Bad{kPvInfoBase + 1, 2}, Bad{kPvInfoBase + 4, 8}, Bad{kPvInfoBase, 3}, Bad{kPvInfoBase, 16},
-                Bad{kPvInfoBase + kPvInfoSize, 4}, Bad{kPvInfoBase - 4, 4}, Bad{0, 4}}) {
+                Bad{kMmioSize, 4}, Bad{4u << 20, 4}, Bad{ggtt::kWindowOffset - 4, 4}}) {
     SCOPED_TRACE(fmt::format("{:#x}/{}", b.offset, b.size));
-    Result<uint64_t> r = vgpu->pvinfo_read(b.offset, b.size);
+    Result<uint64_t> r = vgpu->mmio_read(b.offset, b.size);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.status().kind(), StatusKind::guest_error);
-    Status w = vgpu->pvinfo_write(b.offset, b.size, ~0ull);
+    Status w = vgpu->mmio_write(b.offset, b.size, ~0ull);
     ASSERT_FALSE(w);
     EXPECT_EQ(w.kind(), StatusKind::guest_error);
   }
   EXPECT_EQ(vgpu->pvinfo().page(), before);
   EXPECT_FALSE(vgpu->pv_notified());
   EXPECT_FALSE(vgpu->failsafe());
-  EXPECT_EQ(device->stats().value("vgpu1.pvinfo.guest_errors"), 14.0);
+  EXPECT_EQ(device->stats().value("vgpu1.mmio.guest_errors"), 14.0);
   // The last qword of the page is inside it.
-  EXPECT_TRUE(vgpu->pvinfo_read(kPvInfoBase + kPvInfoSize - 8, 8));
+  EXPECT_TRUE(vgpu->mmio_read(kPvInfoBase + kPvInfoSize - 8, 8));
 }
 
 TEST_F(PvInfoTest, DeviceModelResetRepopulatesThePage) {
