@@ -63,6 +63,9 @@ class GuestI915 {
   // The whole probe; stops at the first failure (a balloon failure is reported to the host first).
   Status boot();
   bool booted() const { return m_booted; }
+  // Its first steps alone, for guests that stop early or misbehave (hostile-guest tests).
+  Status probe_pci();
+  Status detect_vgpu();
 
   // --- the guest's register accesses (BAR0 offsets), through the hypervisor ---
   Result<uint64_t> mmio_read(uint32_t offset, unsigned size = 4);
@@ -94,8 +97,6 @@ class GuestI915 {
   const std::map<uint32_t, uint32_t>& iir_seen() const { return m_iir_seen; }
 
  private:
-  Status probe_pci();
-  Status detect_vgpu();
   Status do_balloon();
   Status map_boot_objects();
   Status irq_install();

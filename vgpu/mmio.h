@@ -132,6 +132,8 @@ class MmioEmulator {
   std::span<uint32_t> vreg_image() { return m_vreg; }  // for the virtual interrupt tree
   void set_vreg(uint32_t offset, uint32_t value) { m_vreg[offset / 4] = value; }
   std::span<const uint32_t> vregs() const { return m_vreg; }
+  uint32_t golden(uint32_t offset) const { return m_golden[offset / 4]; }
+  std::span<const uint32_t> golden_image() const { return m_golden; }
 
   struct Counts {
     uint64_t reads = 0, writes = 0;

@@ -45,3 +45,129 @@ TEST_F(GvtTest, OneGuestBootsAsI915DoesUnderGvtg) {
 
 }  // namespace
 }  // namespace gvtsim::harness::testing
+
+namespace gvtsim::harness::testing {
+namespace {
+
+using namespace spec::gen8;
+
+std::array<uint8_t, 16> pattern(uint8_t seed) {
+  std::array<uint8_t, 16> p{};
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = uint8_t(seed * 31 + i);
+  return p;
+}
+
+TEST_F(GvtTest, SevenGuestsOfType8BootWithTheD3Defaults) {
+  const std::vector<vgpu::CreateParams> seven(7, vgpu::CreateParams{.type = "GVTg_V4_8"});
+  Result<std::vector<GuestI915*>> guests = sys.add_guests(seven);
+  ASSERT_TRUE(guests) << guests.status().to_string();
+  ASSERT_EQ(guests->size(), 7u);
+  for (GuestI915* g : *guests) ASSERT_TRUE(g->boot()) << "guest " << g->id();
+  // Each guest writes its own pattern through the aperture into its first buffer; each reads back
+  // its own, from its own RAM, and no vGPU's slice overlaps another's.
+  for (GuestI915* g : *guests) ASSERT_TRUE(g->aperture_write(g->objects().back().gma, pattern(uint8_t(g->id()))));
+  for (GuestI915* g : *guests) {
+    vgpu::Vgpu& v = sys.vgpu(g->id());
+    EXPECT_FALSE(v.failsafe());
+    std::array<uint8_t, 16> ram{};
+    ASSERT_TRUE(sys.hypervisor().guest_read(g->id(), g->objects().back().gpa, ram));
+    EXPECT_EQ(ram, pattern(uint8_t(g->id()))) << "guest " << g->id();
+    for (GuestI915* o : *guests)
+      if (o != g) {
+        EXPECT_FALSE(v.aperture().contains(o->balloon().aperture.base));
+        EXPECT_FALSE(v.hidden().contains(o->balloon().hidden.base));
+      }
+  }
+  EXPECT_EQ(sys.device().free_ids(), 0u);
+}
+
+TEST_F(GvtTest, MixedTypesThatFitBoot) {
+  // 256 + 128 + 64 MB of the 896 MB left low, 1024 + 512 + 384 MB of the 2688 MB left high, 12 fences.
+  const std::vector<vgpu::CreateParams> mix = {{.type = "GVTg_V4_2"}, {.type = "GVTg_V4_4"}, {.type = "GVTg_V4_8"}};
+  Result<std::vector<GuestI915*>> guests = sys.add_guests(mix);
+  ASSERT_TRUE(guests) << guests.status().to_string();
+  for (GuestI915* g : *guests) {
+    ASSERT_TRUE(g->boot());
+    EXPECT_EQ(g->balloon().aperture, sys.vgpu(g->id()).aperture());
+  }
+  EXPECT_EQ(sys.vgpu(1).type().name, "GVTg_V4_2");
+  EXPECT_EQ(sys.host().resources().hidden_free, vgpu::mib(2688 - 1920));
+  EXPECT_EQ(sys.host().resources().aperture_free, vgpu::mib(896 - 448));
+}
+
+TEST_F(GvtTest, AMixThatDoesNotFitIsRefusedWithNothingCreated) {
+  // 2048 + 1024 MB of high GM > the 2688 MB left.
+  const std::vector<vgpu::CreateParams> mix = {{.type = "GVTg_V4_1"}, {.type = "GVTg_V4_2"}};
+  Result<std::vector<GuestI915*>> guests = sys.add_guests(mix);
+  ASSERT_FALSE(guests);
+  EXPECT_NE(guests.status().message().find("high GM"), std::string::npos) << guests.status().message();
+  EXPECT_EQ(sys.device().count(), 0u);
+}
+
+TEST_F(GvtTest, GgttWritesOutsideTheSliceAreIgnored) {
+  GuestI915& g = boot();
+  const uint64_t foreign = 0x1000;  // the host's reserve
+  const uint64_t before = host_pte(foreign);
+  ASSERT_TRUE(g.write_pte(foreign, (g.alloc_page() & vgpu::ggtt::kAddrMask) | 1));
+  ASSERT_TRUE(g.flush_ggtt());
+  EXPECT_EQ(host_pte(foreign), before);
+  EXPECT_EQ(*g.mmio_read(uint32_t(vgpu::ggtt::kWindowOffset + (foreign >> 12) * 8), 8), 0u) << "reads 0 outside";
+  EXPECT_FALSE(sys.vgpu(g.id()).failsafe());
+}
+
+TEST_F(GvtTest, SplitPteWritesAreHeldUntilComplete) {
+  GuestI915& g = boot();
+  vgpu::Vgpu& v = sys.vgpu(g.id());
+  const uint64_t gma = g.balloon().hidden.base;  // untouched at boot
+  const uint64_t page = g.alloc_page();
+  const uint64_t pte = page | 1;
+  const uint32_t off = uint32_t(vgpu::ggtt::kWindowOffset + (gma >> 12) * 8);
+  ASSERT_TRUE(g.mmio_write(off, 4, uint32_t(pte)));
+  EXPECT_EQ(host_pte(gma), v.scratch_page()) << "held: the host entry is scratch, not present";
+  ASSERT_TRUE(g.mmio_write(off + 4, 4, uint32_t(pte >> 32)));
+  EXPECT_EQ(host_pte(gma) & vgpu::ggtt::kAddrMask,
+            InProcessHypervisor::kGuestRamBase + g.id() * InProcessHypervisor::kGuestRamStride + page);
+  EXPECT_EQ(host_pte(gma) & 1, 1u);
+  EXPECT_FALSE(v.failsafe());
+}
+
+TEST_F(GvtTest, APteToAnUnpinnableFrameMapsTheVgpusScratchPage) {
+  GuestI915& g = boot();
+  vgpu::Vgpu& v = sys.vgpu(g.id());
+  const uint64_t gma = g.balloon().hidden.base;
+  ASSERT_TRUE(g.write_pte(gma, InProcessHypervisor::kMmioHoleStart | 1));  // the MMIO hole: no RAM
+  EXPECT_EQ(host_pte(gma), v.scratch_page() | 1);
+  EXPECT_FALSE(v.failsafe());
+}
+
+TEST_F(GvtTest, ApertureAccessesBeyondTheSliceAreRefused) {
+  GuestI915& g = boot();
+  std::array<uint8_t, 8> buf{};
+  // CVE-2019-11085: the last bytes of the slice and one past its end.
+  const uint64_t end = g.balloon().aperture.end();
+  EXPECT_FALSE(g.aperture_read(end - 4, buf));
+  EXPECT_FALSE(g.aperture_read(end, buf));
+  EXPECT_FALSE(g.aperture_read(0, buf)) << "the host's reserve";
+  EXPECT_EQ(sys.hypervisor().aperture_refused(), 3u);
+  EXPECT_FALSE(g.mmio_read(uint32_t(vgpu::kMmioSize) + 0x100));  // between registers and GGTT
+  EXPECT_FALSE(sys.hypervisor().guest_mmio_read(g.id(), 0xE000'0000, 4)) << "no BAR there";
+}
+
+TEST_F(GvtTest, OracleFiresWhenTheGgttSliceCheckIsBroken) {
+  // Negative control (D4's aperture initiator): vGPU 1's GGTT write outside its slice is let through
+  // (fault injection), overwriting an entry of vGPU 2's slice with vGPU 1's page; vGPU 2's aperture
+  // access through that entry lands in vGPU 1's page and the oracle reports it.
+  GuestI915& a = boot();
+  GuestI915& b = boot();
+  sys.vgpu(a.id()).inject_fault_skip_ggtt_slice_check(true);
+  const uint64_t victim_gma = b.objects().back().gma;
+  ASSERT_TRUE(a.write_pte(victim_gma, a.objects().back().gpa | 1));
+  ASSERT_EQ(sys.isolation_violations(), 0u) << "nothing touched memory yet";
+  std::array<uint8_t, 8> buf{};
+  ASSERT_TRUE(b.aperture_read(victim_gma, buf));
+  EXPECT_GT(sys.isolation_violations(), 0u);
+  expect_oracle_fired();
+}
+
+}  // namespace
+}  // namespace gvtsim::harness::testing
