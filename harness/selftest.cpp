@@ -16,18 +16,20 @@ SelftestReport run_selftest(uint64_t seed) {
   LifecycleOptions opt{.seed = seed};
   {
     FunctionalDriver d;
-    rep.runs.push_back({"functional", 0, run_lifecycle(d, opt), run_hardware_check(d, seed)});
+    rep.runs.push_back({"functional", 0, run_lifecycle(d, opt), run_hardware_check(d, seed), run_mediation_check(d, seed)});
   }
   for (Duration q : {Duration(0), us(1), us(100)}) {
     SystemCDriver d(q);
-    rep.runs.push_back({"systemc", q, run_lifecycle(d, opt), run_hardware_check(d, seed)});
+    rep.runs.push_back({"systemc", q, run_lifecycle(d, opt), run_hardware_check(d, seed), run_mediation_check(d, seed)});
   }
   const HardwareCheckResult& hw = rep.runs.front().hardware;
   rep.hardware_ok = hw.error.empty() && hw.booted && hw.data_ok && hw.executed && hw.msis >= 2 && hw.violations == 0 &&
                     hw.untagged == 0;
+  rep.mediation_ok = rep.runs.front().mediation.ok();
   rep.agree = true;
   for (const auto& r : rep.runs)
-    rep.agree &= r.lifecycle == rep.runs.front().lifecycle && r.hardware == rep.runs.front().hardware;
+    rep.agree &= r.lifecycle == rep.runs.front().lifecycle && r.hardware == rep.runs.front().hardware &&
+                 r.mediation == rep.runs.front().mediation;
   return rep;
 }
 
@@ -60,7 +62,17 @@ std::string format_selftest(const SelftestReport& r) {
     out += fmt::format("    {:<11} {:>8}  {:#018x}  {:>7} us  {}\n", run.driver, quantum_text(run.quantum), run.hardware.state_hash,
                        run.hardware.end_time / us(1), run.hardware == hw ? "same" : "DIFFERENT");
   }
-  bool pass = r.agree && r.hardware_ok;
+  const MediationCheckResult& m = r.runs.front().mediation;
+  out += fmt::format("  mediation check: {} x GVTg_V4_8 guests booted {}/{}, aperture round trips {}, virtual interrupts {},\n"
+                     "                   {} MSI(s), {} in failsafe, {} isolation violations, {} untagged accesses{}\n",
+                     m.guests, m.booted, m.guests, m.data_ok, m.interrupted, m.msis, m.failsafe, m.violations, m.untagged,
+                     m.error.empty() ? "" : " — error: " + m.error);
+  out += fmt::format("    {:<11} {:>8}  {:>18}  {:>10}  {}\n", "driver", "quantum", "state hash", "sim time", "verdict");
+  for (const auto& run : r.runs) {
+    out += fmt::format("    {:<11} {:>8}  {:#018x}  {:>7} us  {}\n", run.driver, quantum_text(run.quantum), run.mediation.state_hash,
+                       run.mediation.end_time / us(1), run.mediation == m ? "same" : "DIFFERENT");
+  }
+  bool pass = r.agree && r.hardware_ok && r.mediation_ok;
   out += pass ? "  result: PASS — every driver and quantum gives the same results and simulated times\n"
               : "  result: FAIL — a check failed or runs disagree\n";
   return out;
@@ -72,6 +84,7 @@ std::string selftest_json(const SelftestReport& r) {
   j["device_id"] = r.device_id;
   j["agree"] = r.agree;
   j["hardware_ok"] = r.hardware_ok;
+  j["mediation_ok"] = r.mediation_ok;
   for (const auto& run : r.runs) {
     j["runs"].push_back({{"driver", run.driver},
                          {"quantum_ps", run.quantum},
@@ -79,7 +92,9 @@ std::string selftest_json(const SelftestReport& r) {
                          {"events", run.lifecycle.events},
                          {"end_time_ps", run.lifecycle.end_time},
                          {"hardware_state_hash", run.hardware.state_hash},
-                         {"hardware_error", run.hardware.error}});
+                         {"hardware_error", run.hardware.error},
+                         {"mediation_state_hash", run.mediation.state_hash},
+                         {"mediation_error", run.mediation.error}});
   }
   return j.dump(2);
 }

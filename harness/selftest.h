@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "harness/hardware_check.h"
 #include "harness/lifecycle_workload.h"
+#include "harness/mediation_check.h"
 
 namespace gvtsim::harness {
 
@@ -18,6 +19,7 @@ struct SelftestRun {
   Duration quantum = 0;  // ps
   LifecycleResult lifecycle;
   HardwareCheckResult hardware;
+  MediationCheckResult mediation;
 };
 
 struct SelftestReport {
@@ -25,6 +27,7 @@ struct SelftestReport {
   uint16_t device_id = 0;
   std::vector<SelftestRun> runs;
   bool hardware_ok = false;  // the first run booted, round-tripped data and took its MSI, no violations
+  bool mediation_ok = false; // the first run booted every guest on its vGPU, clean (MediationCheckResult::ok)
   bool agree = false;        // every run's results equal the first's
 };
 

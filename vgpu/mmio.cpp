@@ -40,6 +40,24 @@ constexpr std::array<uint32_t, 31> kForceNonprivWhitelist = {
 
 constexpr uint32_t kFenceBase = g8::reg::FENCE_REG_GEN6::offset;  // FENCE_REG_GEN6_LO(0)
 
+// The register instance of every dword of the window (index into kRegInstances + 1; 0: none), built
+// once: the trap path's lookup is then an array read instead of a search of the table (the same
+// answer as find_reg, which the table's own tests cover).
+const g8::RegInstance* instance_at(uint32_t dw) {
+  static const std::vector<uint16_t> index = [] {
+    static_assert(g8::kRegInstanceCount < 0xFFFF);
+    std::vector<uint16_t> v(kMmioWindow / 4, 0);
+    for (std::size_t i = 0; i < g8::kRegInstances.size(); ++i) {
+      const g8::RegInstance& r = g8::kRegInstances[i];
+      for (uint32_t b = 0; b < r.row().width / 8u; b += 4)
+        if (r.offset + b < kMmioWindow) v[(r.offset + b) / 4] = uint16_t(i + 1);
+    }
+    return v;
+  }();
+  const uint16_t i = index[dw / 4];
+  return i ? &g8::kRegInstances[i - 1] : nullptr;
+}
+
 }  // namespace
 
 MmioEmulator::MmioEmulator(Deps deps, std::vector<uint32_t> golden) : m_d(std::move(deps)), m_golden(std::move(golden)) {
@@ -114,7 +132,7 @@ std::optional<ResetRequest> MmioEmulator::take_reset_request() { return std::exc
 
 MmioEmulator::Dword MmioEmulator::lookup(uint32_t dw) {
   Dword d;
-  const g8::RegInstance* r = g8::find_reg(dw);
+  const g8::RegInstance* r = instance_at(dw);
   if (!r || !g8::gvt_tracked(*r)) return d;
   const g8::RegRow& row = r->row();
   d.inst = r;
@@ -158,7 +176,7 @@ Status check_access(uint32_t offset, unsigned size, const char* what) {
   if (size == 0 || size > 8) return Status::guest_error("MMIO {} of {} bytes at {:#x}", what, size, offset);
   if (offset >= kMmioWindow || size > kMmioWindow - offset)
     return Status::guest_error("MMIO {} at {:#x}+{} outside the 2 MB register window", what, offset, size);
-  const g8::RegInstance* r = g8::find_reg(offset & ~3u);
+  const g8::RegInstance* r = instance_at(offset & ~3u);
   const bool unalign = r && (g8::gvt_flags(*r) & g8::kGvtF_UNALIGN);
   if (!unalign && ((size & (size - 1)) != 0 || offset % size != 0))
     return Status::guest_error("misaligned MMIO {} of {} bytes at {:#x}", what, size, offset);

@@ -225,13 +225,15 @@ static bool in_ggtt(uint64_t offset) { return offset >= ggtt::kWindowOffset && o
 
 Result<uint64_t> Vgpu::mmio_read(uint64_t offset, unsigned size) {
   ++m_mmio_accesses;
-  Result<uint64_t> r = Status::guest_error("BAR0 read at {:#x}: neither the register window nor the GGTT", offset);
-  if (offset < kMmioSize) {
-    r = m_mmio->read(uint32_t(offset), size);
-  } else if (in_ggtt(offset)) {
-    ++m_ggtt_accesses;
-    r = m_ggtt->read(offset - ggtt::kWindowOffset, size);  // the virtual GGTT, in failsafe too
-  }
+  auto route = [&]() -> Result<uint64_t> {
+    if (offset < kMmioSize) return m_mmio->read(uint32_t(offset), size);
+    if (in_ggtt(offset)) {
+      ++m_ggtt_accesses;
+      return m_ggtt->read(offset - ggtt::kWindowOffset, size);  // the virtual GGTT, in failsafe too
+    }
+    return Status::guest_error("BAR0 read at {:#x}: neither the register window nor the GGTT", offset);
+  };
+  Result<uint64_t> r = route();
   if (!r) {
     ++m_mmio_guest_errors;
     return note_guest_error(r.status(), "MMIO read");
@@ -241,15 +243,20 @@ Result<uint64_t> Vgpu::mmio_read(uint64_t offset, unsigned size) {
 
 Status Vgpu::mmio_write(uint64_t offset, unsigned size, uint64_t value) {
   ++m_mmio_accesses;
-  Status s = Status::guest_error("BAR0 write at {:#x}: neither the register window nor the GGTT", offset);
-  if (offset < kMmioSize) {
-    s = m_mmio->write(uint32_t(offset), size, value);
-    after_register_write();
-  } else if (in_ggtt(offset)) {
-    ++m_ggtt_accesses;
-    s = m_failsafe.active() ? m_ggtt->write_virtual(offset - ggtt::kWindowOffset, size, value)
-                            : m_ggtt->write(offset - ggtt::kWindowOffset, size, value);
-  }
+  auto route = [&]() -> Status {
+    if (offset < kMmioSize) {
+      Status st = m_mmio->write(uint32_t(offset), size, value);
+      after_register_write();
+      return st;
+    }
+    if (in_ggtt(offset)) {
+      ++m_ggtt_accesses;
+      return m_failsafe.active() ? m_ggtt->write_virtual(offset - ggtt::kWindowOffset, size, value)
+                                 : m_ggtt->write(offset - ggtt::kWindowOffset, size, value);
+    }
+    return Status::guest_error("BAR0 write at {:#x}: neither the register window nor the GGTT", offset);
+  };
+  Status s = route();
   if (!s && s.kind() == StatusKind::guest_error) {
     ++m_mmio_guest_errors;
     return note_guest_error(std::move(s), "MMIO write");

@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     if (*selftest) {
       auto rep = harness::run_selftest(seed);
       std::cout << (json ? harness::selftest_json(rep) + "\n" : harness::format_selftest(rep));
-      return rep.agree && rep.hardware_ok ? 0 : 1;
+      return rep.agree && rep.hardware_ok && rep.mediation_ok ? 0 : 1;
     }
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "gvtsim: %s\n", e.what());

@@ -153,6 +153,19 @@ TEST_F(GvtTest, ApertureAccessesBeyondTheSliceAreRefused) {
   EXPECT_FALSE(sys.hypervisor().guest_mmio_read(g.id(), 0xE000'0000, 4)) << "no BAR there";
 }
 
+TEST_F(GvtTest, MemoryDecodeOffUntrapsBar0AndUnmapsTheAperture) {
+  GuestI915& g = boot();
+  Result<uint32_t> cmd = sys.hypervisor().guest_cfg_read(g.id(), vgpu::pcicfg::kCommand, 2);
+  ASSERT_TRUE(cmd);
+  ASSERT_TRUE(sys.hypervisor().guest_cfg_write(g.id(), vgpu::pcicfg::kCommand, 2, *cmd & ~vgpu::pcicfg::kCommandMemory));
+  std::array<uint8_t, 4> buf{};
+  EXPECT_FALSE(g.read32(reg::GEN8_MASTER_IRQ::offset)) << "BAR0 untrapped: no device there";
+  EXPECT_FALSE(g.aperture_read(g.objects().back().gma, buf)) << "BAR2 unmapped";
+  ASSERT_TRUE(sys.hypervisor().guest_cfg_write(g.id(), vgpu::pcicfg::kCommand, 2, *cmd));
+  EXPECT_TRUE(g.read32(reg::GEN8_MASTER_IRQ::offset));
+  EXPECT_TRUE(g.aperture_read(g.objects().back().gma, buf));
+}
+
 TEST_F(GvtTest, OracleFiresWhenTheGgttSliceCheckIsBroken) {
   // Negative control (D4's aperture initiator): vGPU 1's GGTT write outside its slice is let through
   // (fault injection), overwriting an entry of vGPU 2's slice with vGPU 1's page; vGPU 2's aperture
