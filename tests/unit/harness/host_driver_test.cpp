@@ -22,6 +22,13 @@ struct HostDriverTest : ::testing::Test {
     host.set_submission_listener([this](const vgpu::SubmissionEvent& e) { events.push_back(e); });
   }
   void run(Duration d) { FunctionalDriver().run_for(p, d); }
+  // Every e2e test ends with the isolation oracle at zero (D4), except the negative control.
+  void TearDown() override {
+    if (!oracle_must_be_clean) return;
+    EXPECT_EQ(p.memory().violations(), 0u);
+    EXPECT_EQ(p.memory().untagged_accesses(), 0u);
+  }
+  bool oracle_must_be_clean = true;
 };
 
 TEST_F(HostDriverTest, ResourcesKeepTheHostReserve) {
@@ -114,6 +121,7 @@ TEST_F(HostDriverTest, AShadowContextRunsAndReportsScheduleInAndOut) {
 
 TEST_F(HostDriverTest, TheOracleFiresWhenAShadowContextTouchesAnotherVgpusPage) {
   // Negative control for the previous test: the target page belongs to vGPU 5.
+  oracle_must_be_clean = false;
   auto slice = host.alloc_gm(2, GmKind::low, 1ull << 20);
   ASSERT_TRUE(slice);
   std::vector<uint64_t> pages;
