@@ -30,5 +30,5 @@ gvtsim_gtest(unit_hypervisor LABEL vgpu SYSTEMC
 
 # Guests on vGPUs, end to end over the model (harness/gvt_system.h).
 gvtsim_gtest(e2e_gvt LABEL e2e SYSTEMC
-  SOURCES unit/harness/gvt_boot_test.cpp unit/harness/gvt_mediation_test.cpp unit/harness/gvt_drivers_test.cpp
+  SOURCES unit/harness/gvt_boot_test.cpp unit/harness/gvt_mediation_test.cpp unit/harness/gvt_drivers_test.cpp unit/harness/gvt_hostile_test.cpp
   LIBS gvtsim_harness)
