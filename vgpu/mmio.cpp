@@ -2,6 +2,7 @@
 #include "vgpu/mmio.h"
 
 #include "vgpu/irq.h"
+#include "vgpu/reg_index.h"
 
 #include <algorithm>
 #include <cstring>
@@ -19,16 +20,19 @@ namespace {
 constexpr uint32_t masked_enable(uint32_t bits) { return bits << 16 | bits; }
 constexpr bool masked_enabled(uint32_t v, uint32_t bits) { return (v & masked_enable(bits)) == masked_enable(bits); }
 
-constexpr uint32_t kGfxPrivilegeCheckDisable = 1u << 0;  // GFX_MODE bit 0 (ring_mode_mmio_write)
-constexpr uint32_t kGfxPpgttEnable = 1u << 9;            // GFX_PPGTT_ENABLE
-constexpr uint32_t kGfxRunListEnable = 1u << 15;         // GFX_RUN_LIST_ENABLE
+// GFX_MODE bit 0 (ring_mode_mmio_write), GFX_PPGTT_ENABLE, GFX_RUN_LIST_ENABLE: the table's fields.
+constexpr uint32_t kGfxPrivilegeCheckDisable = uint32_t(g8::reg::GFX_MODE::PRIVILEGE_CHECK_DISABLE.mask());
+constexpr uint32_t kGfxPpgttEnable = uint32_t(g8::reg::GFX_MODE::PPGTT_ENABLE.mask());
+constexpr uint32_t kGfxRunListEnable = uint32_t(g8::reg::GFX_MODE::EXECLIST_ENABLE.mask());
 constexpr uint32_t kResetCtlRequest = 1u << 0, kResetCtlReady = 1u << 1;  // RESET_CTL_REQUEST_RESET / READY_TO_RESET
 constexpr uint32_t kPcodeReady = 1u << 31, kPcodeErrorMask = 0xFF;        // GEN6_PCODE_READY, GEN6_PCODE_ERROR_MASK
 constexpr uint32_t kPcodeReadRc6Vids = 0x5;                              // GEN6_PCODE_READ_RC6VIDS
-constexpr uint32_t kMasterIrqControl = 1u << 31;                         // GEN8_MASTER_IRQ_CONTROL
-// GEN6_GRDOM_* (i915_reg.h), as gdrst_mmio_write tests them.
-constexpr uint32_t kGrdomFull = 1u << 0, kGrdomRender = 1u << 1, kGrdomMedia = 1u << 2, kGrdomBlt = 1u << 3,
-                   kGrdomVecs = 1u << 4, kGrdomMedia2 = 1u << 7;
+constexpr uint32_t kMasterIrqControl = uint32_t(g8::reg::GEN8_MASTER_IRQ::MASTER_IRQ_CONTROL.mask());
+// GEN6_GRDOM_* (i915_reg.h), as gdrst_mmio_write tests them: the table's GEN6_GDRST fields.
+namespace grdom = g8::reg::GEN6_GDRST;
+constexpr uint32_t kGrdomFull = uint32_t(grdom::GRDOM_FULL.mask()), kGrdomRender = uint32_t(grdom::GRDOM_RENDER.mask()),
+                   kGrdomMedia = uint32_t(grdom::GRDOM_MEDIA.mask()), kGrdomBlt = uint32_t(grdom::GRDOM_BLT.mask()),
+                   kGrdomVecs = uint32_t(grdom::GRDOM_VECS.mask()), kGrdomMedia2 = uint32_t(grdom::GRDOM_MEDIA2.mask());
 
 // handlers.c force_nonpriv_white_list[] (sorted; the kernel bsearches it): the registers a guest may
 // make non-privileged through RING_FORCE_TO_NONPRIV, besides its engine's RING_NOPID.
@@ -39,24 +43,6 @@ constexpr std::array<uint32_t, 31> kForceNonprivWhitelist = {
 };
 
 constexpr uint32_t kFenceBase = g8::reg::FENCE_REG_GEN6::offset;  // FENCE_REG_GEN6_LO(0)
-
-// The register instance of every dword of the window (index into kRegInstances + 1; 0: none), built
-// once: the trap path's lookup is then an array read instead of a search of the table (the same
-// answer as find_reg, which the table's own tests cover).
-const g8::RegInstance* instance_at(uint32_t dw) {
-  static const std::vector<uint16_t> index = [] {
-    static_assert(g8::kRegInstanceCount < 0xFFFF);
-    std::vector<uint16_t> v(kMmioWindow / 4, 0);
-    for (std::size_t i = 0; i < g8::kRegInstances.size(); ++i) {
-      const g8::RegInstance& r = g8::kRegInstances[i];
-      for (uint32_t b = 0; b < r.row().width / 8u; b += 4)
-        if (r.offset + b < kMmioWindow) v[(r.offset + b) / 4] = uint16_t(i + 1);
-    }
-    return v;
-  }();
-  const uint16_t i = index[dw / 4];
-  return i ? &g8::kRegInstances[i - 1] : nullptr;
-}
 
 }  // namespace
 
@@ -132,7 +118,7 @@ std::optional<ResetRequest> MmioEmulator::take_reset_request() { return std::exc
 
 MmioEmulator::Dword MmioEmulator::lookup(uint32_t dw) {
   Dword d;
-  const g8::RegInstance* r = instance_at(dw);
+  const g8::RegInstance* r = reg_at(dw);
   if (!r || !g8::gvt_tracked(*r)) return d;
   const g8::RegRow& row = r->row();
   d.inst = r;
@@ -176,7 +162,7 @@ Status check_access(uint32_t offset, unsigned size, const char* what) {
   if (size == 0 || size > 8) return Status::guest_error("MMIO {} of {} bytes at {:#x}", what, size, offset);
   if (offset >= kMmioWindow || size > kMmioWindow - offset)
     return Status::guest_error("MMIO {} at {:#x}+{} outside the 2 MB register window", what, offset, size);
-  const g8::RegInstance* r = instance_at(offset & ~3u);
+  const g8::RegInstance* r = reg_at(offset & ~3u);
   const bool unalign = r && (g8::gvt_flags(*r) & g8::kGvtF_UNALIGN);
   if (!unalign && ((size & (size - 1)) != 0 || offset % size != 0))
     return Status::guest_error("misaligned MMIO {} of {} bytes at {:#x}", what, size, offset);
