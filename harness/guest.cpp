@@ -97,6 +97,7 @@ Status GuestI915::boot() {
   GVT_TRY(probe_pci());
   GVT_TRY(detect_vgpu());
   GVT_TRY(do_balloon());
+  if (m_cfg.clear_ggtt) GVT_TRY(clear_ggtt());
   GVT_TRY(map_boot_objects());
   GVT_TRY(irq_install());
   GVT_TRY(engines_resume());
@@ -184,6 +185,15 @@ Status GuestI915::do_balloon() {
   }
   m_next_gma = m_balloon.aperture.base;
   return Status::ok();
+}
+
+Status GuestI915::clear_ggtt() {
+  // init_ggtt: the holes left after ballooning are the slices; each entry gets the scratch PTE.
+  if (!m_scratch_gpa) m_scratch_gpa = alloc_page();
+  const uint64_t pte = (m_scratch_gpa & vgpu::ggtt::kAddrMask) | vgpu::ggtt::kPresent;
+  for (const vgpu::GmSlice& s : {m_balloon.aperture, m_balloon.hidden})
+    for (uint64_t gma = s.base; gma < s.end(); gma += vgpu::kPageSize) GVT_TRY(write_pte(gma, pte));
+  return flush_ggtt();
 }
 
 Status GuestI915::map_boot_objects() {

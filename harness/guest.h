@@ -13,7 +13,8 @@
 //      fence count. The guest uses only those; a slice smaller than it needs is a balloon failure,
 //      reported to the host by a PVINFO rsv5 write (what GVT-g turns into failsafe
 //      INSUFFICIENT_RESOURCE);
-//   4. GGTT: its boot objects — a status page per engine and the configured number of buffer pages,
+//   4. GGTT: with clear_ggtt, every entry of its slices set to its scratch PTE first (init_ggtt);
+//      then its boot objects — a status page per engine and the configured number of buffer pages,
 //      guest RAM pages — mapped into its low slice with 8-byte PTE writes (gen8_set_pte: address |
 //      present), then GFX_FLSH_CNTL (gen8_ggtt_invalidate);
 //   5. interrupts (gen8_irq_reset, gen8_gt_irq_postinstall, gen8_master_intr enable): master off,
@@ -43,6 +44,10 @@ struct GuestConfig {
   uint16_t msi_data = 0x41;                 // the vector
   unsigned buffer_pages = 4;                // GGTT-mapped buffer pages at boot
   uint64_t min_aperture = vgpu::mib(16);    // less low GM than this after ballooning: balloon failure
+  // i915's init_ggtt clears every hole of its GGTT — after ballooning, its whole slices — with its
+  // scratch PTE (gen8_ggtt_clear_range: the scratch page's address | present). One trapped PTE write
+  // per page of the slices (115k for GVTg_V4_8), so off unless a scenario wants the real cost.
+  bool clear_ggtt = false;
 };
 
 class GuestI915 {
@@ -90,6 +95,7 @@ class GuestI915 {
   const std::vector<Object>& objects() const { return m_objects; }
   uint64_t hwsp_gma(spec::gen8::Engine e) const;  // 0 when the engine has none
   uint32_t vgt_caps() const { return m_caps; }
+  uint64_t scratch_gpa() const { return m_scratch_gpa; }  // its GGTT scratch page (clear_ggtt), 0 before
 
   // --- interrupts ---
   uint64_t interrupts() const { return m_interrupts; }
@@ -98,6 +104,7 @@ class GuestI915 {
 
  private:
   Status do_balloon();
+  Status clear_ggtt();
   Status map_boot_objects();
   Status irq_install();
   Status engines_resume();
@@ -114,6 +121,7 @@ class GuestI915 {
   std::vector<Object> m_objects;
   std::map<spec::gen8::Engine, uint64_t> m_hwsp;
   uint64_t m_next_page = 1ull << 20;
+  uint64_t m_scratch_gpa = 0;
   uint64_t m_next_gma = 0;
   spec::gen8::EngineMask m_engines = 0;
   uint64_t m_interrupts = 0;

@@ -13,7 +13,8 @@ MediationCheckResult run_mediation_check(Driver& driver, uint64_t seed, unsigned
   MediationCheckResult r;
   GvtSystem sys;
   const std::vector<vgpu::CreateParams> params(guests, vgpu::CreateParams{.type = "GVTg_V4_8"});
-  Result<std::vector<GuestI915*>> created = sys.add_guests(params);
+  // The guests clear their whole GGTT at boot as i915 does (init_ggtt): 115k trapped PTE writes each.
+  Result<std::vector<GuestI915*>> created = sys.add_guests(params, GuestConfig{.clear_ggtt = true});
   if (!created) {
     r.error = created.status().to_string();
     return r;

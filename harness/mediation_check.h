@@ -1,6 +1,6 @@
 // The built-in mediation check: a GVT-g host (harness/gvt_system.h) with `guests` vGPUs of type
 // GVTg_V4_8 at the D3 defaults; each guest i915 model boots as a timed event on the platform's
-// queue, writes a seeded pattern through its aperture, takes a virtual context-switch interrupt, and
+// queue (clearing its whole GGTT first, as i915 does), writes a seeded pattern through its aperture, takes a virtual context-switch interrupt, and
 // the whole state is hashed — every vGPU's vreg image, the host GGTT entries of the guests' objects,
 // what each guest read back, the MSIs, the CPU's stall time. The result must be identical under both
 // drivers and every quantum (D1, D2), with no failsafe and the isolation oracle at zero (D4).

@@ -153,6 +153,26 @@ TEST_F(GvtTest, ApertureAccessesBeyondTheSliceAreRefused) {
   EXPECT_FALSE(sys.hypervisor().guest_mmio_read(g.id(), 0xE000'0000, 4)) << "no BAR there";
 }
 
+TEST_F(GvtTest, ABootThatClearsItsGgttPinsItsScratchPageOncePerEntry) {
+  GuestI915& g = boot("GVTg_V4_8", GuestConfig{.clear_ggtt = true});
+  vgpu::Vgpu& v = sys.vgpu(g.id());
+  const uint64_t entries = (v.aperture().size + v.hidden().size) >> 12;
+  const uint64_t scratch_gfn = g.scratch_gpa() >> 12;
+  ASSERT_NE(scratch_gfn, 0u);
+  // Every entry went to the guest's scratch page; the boot objects then took theirs back.
+  EXPECT_EQ(sys.hypervisor().pin_count(g.id(), scratch_gfn), entries - g.objects().size());
+  EXPECT_EQ(v.ggtt().pinned_count(), entries);
+  const uint64_t host_scratch = InProcessHypervisor::kGuestRamBase + g.id() * InProcessHypervisor::kGuestRamStride + g.scratch_gpa();
+  EXPECT_EQ(host_pte(v.hidden().end() - 4096), host_scratch | 1);
+  EXPECT_EQ(host_pte(v.aperture().end() - 4096), host_scratch | 1);
+  EXPECT_EQ(sys.device().stats().value("vgpu1.ggtt.accesses"), double(entries + g.objects().size()));
+  // Destroying the vGPU takes the guest's frames out of the host GGTT and releases every pin.
+  const vgpu::GmSlice hidden = v.hidden();
+  ASSERT_TRUE(sys.remove_guest(g.id()));
+  EXPECT_EQ(sys.hypervisor().pin_count(1, scratch_gfn), 0u);
+  EXPECT_EQ(host_pte(hidden.end() - 4096), 0u);
+}
+
 TEST_F(GvtTest, MemoryDecodeOffUntrapsBar0AndUnmapsTheAperture) {
   GuestI915& g = boot();
   Result<uint32_t> cmd = sys.hypervisor().guest_cfg_read(g.id(), vgpu::pcicfg::kCommand, 2);
