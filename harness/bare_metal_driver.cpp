@@ -20,7 +20,7 @@ constexpr uint32_t kIirs[] = {reg::GEN8_GT_IIR0::offset, reg::GEN8_GT_IIR1::offs
                               reg::GEN8_GT_IIR3::offset, reg::GEN8_DE_PIPE_IIR_A::offset, reg::GEN8_DE_PIPE_IIR_B::offset,
                               reg::GEN8_DE_PIPE_IIR_C::offset, reg::GEN8_DE_PORT_IIR::offset, reg::GEN8_DE_MISC_IIR::offset,
                               reg::GEN8_PCU_IIR::offset, reg::SDEIIR::offset};
-constexpr uint32_t kMasterEnable = 1u << 31;
+constexpr uint32_t kMasterEnable = uint32_t(reg::GEN8_MASTER_IRQ::MASTER_IRQ_CONTROL.mask());
 }  // namespace
 
 Result<BootInfo> BareMetalDriver::boot(uint64_t bar0, uint64_t bar2) {

@@ -18,7 +18,7 @@ namespace pv = vgpu::pv;
 
 namespace {
 constexpr uint16_t kIntelVendor = 0x8086;
-constexpr uint32_t kMasterEnable = 1u << 31;  // GEN8_MASTER_IRQ_CONTROL
+constexpr uint32_t kMasterEnable = uint32_t(reg::GEN8_MASTER_IRQ::MASTER_IRQ_CONTROL.mask());
 constexpr uint32_t kVgtDrvDisplayReady = 1;   // i915_pvinfo.h VGT_DRV_DISPLAY_READY
 // Each engine's GT interrupt register and the shift of its half (gen8_gt_irq_postinstall).
 struct EngineIrq {

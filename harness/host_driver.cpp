@@ -23,7 +23,10 @@ Status HostDriver::boot() {
   m_free_high = {{aperture + kHostHighReserve, kGraphicsMemory - aperture - kHostHighReserve}};
   // Context-switch interrupts of every engine (GT IIR bit 8 of each half), handled here.
   for (uint32_t iir : {reg::GEN8_GT_IIR0::offset, reg::GEN8_GT_IIR1::offset, reg::GEN8_GT_IIR3::offset})
-    if (Status s = m_drv.enable_irq(iir, (1u << 8) | (1u << 24)); !s) return s;
+    if (Status s = m_drv.enable_irq(iir, uint32_t(reg::GEN8_GT_IIR0::RCS_CONTEXT_SWITCH.mask() |
+                                                  reg::GEN8_GT_IIR0::BCS_CONTEXT_SWITCH.mask()));
+        !s)
+      return s;
   m_p.msi_handler = [this](const MsiRecord& m) {
     on_msi();
     (void)m;
@@ -184,7 +187,7 @@ void HostDriver::on_msi() {
     if (auto v = m_drv.read32(iir); v && *v) (void)m_drv.write32(iir, *v);
   for (std::size_t e = 0; e < kEngineCount; ++e)
     if (m_p.gpu().engine(Engine(e))) process_csb(Engine(e));
-  (void)m_drv.write32(reg::GEN8_MASTER_IRQ::offset, 1u << 31);
+  (void)m_drv.write32(reg::GEN8_MASTER_IRQ::offset, uint32_t(reg::GEN8_MASTER_IRQ::MASTER_IRQ_CONTROL.mask()));
 }
 
 void HostDriver::process_csb(Engine e) {
