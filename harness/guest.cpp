@@ -36,8 +36,22 @@ constexpr std::array<EngineIrq, 5> kEngineIrqs = {{
 // GT_RENDER_USER_INTERRUPT | GT_CONTEXT_SWITCH_INTERRUPT of one engine, at bit 0 of its half.
 constexpr uint32_t kEngineIrqBits =
     uint32_t(reg::GEN8_GT_IIR0::RCS_USER_INTERRUPT.mask() | reg::GEN8_GT_IIR0::RCS_CONTEXT_SWITCH.mask());
-constexpr std::array<uint32_t, 4> kGtIirs = {reg::GEN8_GT_IIR0::offset, reg::GEN8_GT_IIR1::offset,
-                                             reg::GEN8_GT_IIR2::offset, reg::GEN8_GT_IIR3::offset};
+// The GT groups' registers, as gen8_irq_reset and gen8_gt_irq_postinstall walk them.
+struct GtGroup {
+  uint32_t imr, iir, ier;
+};
+constexpr std::array<GtGroup, 4> kGtGroups = {{
+    {reg::GEN8_GT_IMR0::offset, reg::GEN8_GT_IIR0::offset, reg::GEN8_GT_IER0::offset},
+    {reg::GEN8_GT_IMR1::offset, reg::GEN8_GT_IIR1::offset, reg::GEN8_GT_IER1::offset},
+    {reg::GEN8_GT_IMR2::offset, reg::GEN8_GT_IIR2::offset, reg::GEN8_GT_IER2::offset},
+    {reg::GEN8_GT_IMR3::offset, reg::GEN8_GT_IIR3::offset, reg::GEN8_GT_IER3::offset},
+}};
+const GtGroup& gt_group(uint32_t iir) {
+  for (const GtGroup& g : kGtGroups)
+    if (g.iir == iir) return g;
+  GVT_ASSERT(false, "no GT group with IIR {:#x}", iir);
+  return kGtGroups[0];
+}
 }  // namespace
 
 GuestI915::GuestI915(InProcessHypervisor& hyp, vgpu::VgpuId id, GuestConfig config)
@@ -63,7 +77,7 @@ Result<uint32_t> GuestI915::read32(uint32_t offset) {
 }
 
 Status GuestI915::write_pte(uint64_t gma, uint64_t pte) {
-  return mmio_write(uint32_t(vgpu::ggtt::kWindowOffset + (gma >> vgpu::kPageShift) * vgpu::ggtt::kEntrySize), 8, pte);
+  return mmio_write(vgpu::ggtt::entry_offset(gma), 8, pte);
 }
 Status GuestI915::flush_ggtt() { return write32(vgpu::ggtt::kGfxFlshCntl, vgpu::ggtt::kGfxFlshCntlEn); }
 
@@ -216,19 +230,19 @@ Status GuestI915::irq_install() {
   // gen8_irq_reset: master off; every GT group masked, disabled, IIR cleared (twice, as i915 does
   // for the double-buffered IIR).
   GVT_TRY(write32(reg::GEN8_MASTER_IRQ::offset, 0));
-  for (uint32_t iir : kGtIirs) {
-    GVT_TRY(write32(iir - 4, 0xFFFF'FFFF));
-    GVT_TRY(write32(iir + 4, 0));
-    GVT_TRY(write32(iir, 0xFFFF'FFFF));
-    GVT_TRY(write32(iir, 0xFFFF'FFFF));
+  for (const GtGroup& g : kGtGroups) {
+    GVT_TRY(write32(g.imr, 0xFFFF'FFFF));
+    GVT_TRY(write32(g.ier, 0));
+    GVT_TRY(write32(g.iir, 0xFFFF'FFFF));
+    GVT_TRY(write32(g.iir, 0xFFFF'FFFF));
   }
   // gen8_gt_irq_postinstall: user interrupt and context switch of each engine present.
   std::map<uint32_t, uint32_t> enable;
   for (const EngineIrq& e : kEngineIrqs)
     if (m_engines & engine_bit(e.engine)) enable[e.iir] |= kEngineIrqBits << e.shift;
   for (auto [iir, bits] : enable) {
-    GVT_TRY(write32(iir + 4, bits));   // IER
-    GVT_TRY(write32(iir - 4, ~bits));  // IMR
+    GVT_TRY(write32(gt_group(iir).ier, bits));
+    GVT_TRY(write32(gt_group(iir).imr, ~bits));
   }
   return write32(reg::GEN8_MASTER_IRQ::offset, kMasterEnable);
 }
@@ -249,11 +263,11 @@ void GuestI915::on_msi() {
   Result<uint32_t> master = read32(reg::GEN8_MASTER_IRQ::offset);
   if (!master || !(*master & ~kMasterEnable)) return;
   (void)write32(reg::GEN8_MASTER_IRQ::offset, 0);
-  for (uint32_t iir : kGtIirs) {
-    Result<uint32_t> v = read32(iir);
+  for (const GtGroup& g : kGtGroups) {
+    Result<uint32_t> v = read32(g.iir);
     if (!v || !*v) continue;
-    m_iir_seen[iir] |= *v;
-    (void)write32(iir, *v);
+    m_iir_seen[g.iir] |= *v;
+    (void)write32(g.iir, *v);
   }
   (void)write32(reg::GEN8_MASTER_IRQ::offset, kMasterEnable);
 }

@@ -60,7 +60,7 @@ MediationCheckResult run_mediation_check(Driver& driver, uint64_t seed, unsigned
     const auto vregs = v.mmio().vregs();
     state.push_back(hash64(vregs.data(), vregs.size_bytes()));
     for (const GuestI915::Object& o : g->objects()) {
-      Result<uint64_t> pte = sys.host().mmio_read(uint32_t(vgpu::ggtt::kHostGgttBase + (o.gma >> 12) * 8), 8);
+      Result<uint64_t> pte = sys.host().mmio_read(vgpu::ggtt::entry_offset(o.gma), 8);
       state.push_back(pte ? *pte : ~0ull);
     }
   }

@@ -73,6 +73,9 @@ inline constexpr unsigned kEntrySize = 8;
 inline constexpr unsigned kEntryShift = 3;
 inline constexpr uint64_t kPresent = 1ull << 0;           // _PAGE_PRESENT
 inline constexpr uint64_t kAddrMask = ((1ull << 46) - 1) & ~((1ull << 12) - 1);  // ADDR_4K_MASK, GTT_HAW 46
+// The BAR0 offset of the GGTT entry mapping graphics address `gma` — the same in the guest's BAR0 and
+// the host's (kHostGgttBase == kWindowOffset).
+constexpr uint32_t entry_offset(uint64_t gma) { return uint32_t(kWindowOffset + (gma >> 12) * kEntrySize); }
 }  // namespace ggtt
 
 class VirtualGgtt {

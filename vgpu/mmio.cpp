@@ -451,10 +451,10 @@ Status MmioEmulator::handler_write(const Dword& d, uint32_t dw, uint32_t value) 
       if (Status s = fence_check(dw); !s) return guest_error(std::move(s));
       vreg = value;
       const unsigned index = (dw - kFenceBase) >> 3;
-      const uint32_t guest_lo = kFenceBase + 8 * index;
+      const uint32_t guest_lo = g8::reg::FENCE_REG_GEN6::at(index);
       const uint32_t lo = m_vreg[guest_lo / 4], hi = m_vreg[guest_lo / 4 + 1];
       // aperture_gm.c intel_vgpu_write_fence: LO = 0, HI, then LO, at the host fence's registers.
-      const uint32_t host_lo = kFenceBase + 8 * m_d.fences[index];
+      const uint32_t host_lo = g8::reg::FENCE_REG_GEN6::at(m_d.fences[index]);
       m_counts.host_writes += 3;
       if (Status s = m_d.host.mmio_write(host_lo, 4, 0); !s) return s;
       if (Status s = m_d.host.mmio_write(host_lo + 4, 4, hi); !s) return s;

@@ -123,7 +123,6 @@ void Vgpu::destroy() {
   m_mmio->set_irq(nullptr);
   m_irq.reset();
   m_mmio.reset();
-  m_elsp.clear();
   m_cfg.reset();
   m_created = false;
   log::info(log::Channel::vgpu, "vgpu{}: destroyed", m_id);
@@ -171,10 +170,9 @@ Status Vgpu::alloc_resources() {
 
 void Vgpu::clear_fences() {
   // _clear_vgpu_fence → intel_vgpu_write_fence(vgpu, i, 0): the host fence's registers to 0.
-  constexpr uint32_t kFenceBase = spec::gen8::reg::FENCE_REG_GEN6::offset;
   for (unsigned f : m_fences) {
-    (void)m_services.host.mmio_write(kFenceBase + 8 * f, 4, 0);
-    (void)m_services.host.mmio_write(kFenceBase + 8 * f + 4, 4, 0);
+    (void)m_services.host.mmio_write(spec::gen8::reg::FENCE_REG_GEN6::at(f), 4, 0);
+    (void)m_services.host.mmio_write(spec::gen8::reg::FENCE_REG_GEN6::at(f) + 4, 4, 0);
   }
 }
 
@@ -246,7 +244,7 @@ Status Vgpu::mmio_write(uint64_t offset, unsigned size, uint64_t value) {
   auto route = [&]() -> Status {
     if (offset < kMmioSize) {
       Status st = m_mmio->write(uint32_t(offset), size, value);
-      after_register_write();
+      if (std::optional<ResetRequest> r = m_mmio->take_reset_request()) gdrst(*r);
       return st;
     }
     if (in_ggtt(offset)) {
@@ -264,15 +262,9 @@ Status Vgpu::mmio_write(uint64_t offset, unsigned size, uint64_t value) {
   return s;
 }
 
-void Vgpu::after_register_write() {
-  for (ElspSubmission& e : m_mmio->take_submissions()) m_elsp.push_back(e);
-  if (std::optional<ResetRequest> r = m_mmio->take_reset_request()) gdrst(*r);
-}
-
 void Vgpu::gdrst(const ResetRequest& r) {
   // gdrst_mmio_write → intel_gvt_reset_vgpu_locked(vgpu, false, engine_mask).
   m_last_gdrst = r;
-  std::erase_if(m_elsp, [&](const ElspSubmission& e) { return (r.engines & spec::gen8::engine_bit(e.engine)) != 0; });
   if (!r.full) {
     ++m_gdrst_engine;
     m_mmio->reset_engines(r.engines);  // intel_vgpu_reset_submission of those engines only
@@ -350,7 +342,6 @@ void Vgpu::device_model_reset() {
   // Also (dmlr): every engine's submission, intel_vgpu_reset_ggtt(vgpu, true) and
   // intel_vgpu_reset_resource (the fences cleared).
   const bool resuming = m_cfg->d3_entered();
-  m_elsp.clear();
   m_last_gdrst.reset();
   m_ggtt->reset();
   clear_fences();

@@ -26,8 +26,8 @@
 //
 // BAR0 (gvt/mmio.c intel_vgpu_emulate_mmio_read/write): offsets below 2 MB go to the trap path,
 // 8 MB..16 MB to the virtual GGTT (in failsafe, to its virtual entries only); anything else is a
-// guest error. After each register write the vGPU acts on what the trap path left: a GDRST request
-// (per-engine or full, §2.10) and captured ELSP submissions (held for execlist virtualization).
+// guest error. After each register write the vGPU acts on a GDRST request the trap path left
+// (per-engine or full, §2.10); captured ELSP submissions stay in the trap path until taken.
 #pragma once
 
 #include <functional>
@@ -103,8 +103,9 @@ class Vgpu {
   }
   // Fault injection (ggtt.h): the GGTT slice check skipped. For oracle negative controls only.
   void inject_fault_skip_ggtt_slice_check(bool on) { m_ggtt->inject_fault_skip_slice_check(on); }
-  // ELSP submissions captured since the last call (execlist virtualization takes them).
-  std::vector<ElspSubmission> take_elsp_submissions() { return std::exchange(m_elsp, {}); }
+  // ELSP submissions captured since the last call (execlist virtualization takes them). The trap
+  // path holds them; a GDRST or a device-model reset drops those of the engines it resets.
+  std::vector<ElspSubmission> take_elsp_submissions() { return m_mmio->take_submissions(); }
   // The last GDRST the guest asked for (observation).
   std::optional<ResetRequest> last_gdrst() const { return m_last_gdrst; }
 
@@ -159,7 +160,6 @@ class Vgpu {
   PvInfoResources pvinfo_resources() const;
   Status opregion_request(uint32_t swsci);
   Status note_guest_error(Status s, const char* where);  // counted by the caller; logged rate-limited
-  void after_register_write();  // GDRST and ELSP requests the trap path left
   void gdrst(const ResetRequest& r);
   void clear_fences();          // aperture_gm.c _clear_vgpu_fence: every host fence of the vGPU to 0
 
@@ -176,7 +176,6 @@ class Vgpu {
   std::unique_ptr<MmioEmulator> m_mmio;
   std::unique_ptr<VirtualIrq> m_irq;
   std::unique_ptr<VirtualGgtt> m_ggtt;
-  std::vector<ElspSubmission> m_elsp;
   std::optional<ResetRequest> m_last_gdrst;
   GmSlice m_aperture, m_hidden;
   std::vector<unsigned> m_fences;

@@ -111,7 +111,7 @@ TEST_F(GvtTest, GgttWritesOutsideTheSliceAreIgnored) {
   ASSERT_TRUE(g.write_pte(foreign, (g.alloc_page() & vgpu::ggtt::kAddrMask) | 1));
   ASSERT_TRUE(g.flush_ggtt());
   EXPECT_EQ(host_pte(foreign), before);
-  EXPECT_EQ(*g.mmio_read(uint32_t(vgpu::ggtt::kWindowOffset + (foreign >> 12) * 8), 8), 0u) << "reads 0 outside";
+  EXPECT_EQ(*g.mmio_read(vgpu::ggtt::entry_offset(foreign), 8), 0u) << "reads 0 outside";
   EXPECT_FALSE(sys.vgpu(g.id()).failsafe());
 }
 
@@ -121,7 +121,7 @@ TEST_F(GvtTest, SplitPteWritesAreHeldUntilComplete) {
   const uint64_t gma = g.balloon().hidden.base;  // untouched at boot
   const uint64_t page = g.alloc_page();
   const uint64_t pte = page | 1;
-  const uint32_t off = uint32_t(vgpu::ggtt::kWindowOffset + (gma >> 12) * 8);
+  const uint32_t off = vgpu::ggtt::entry_offset(gma);
   ASSERT_TRUE(g.mmio_write(off, 4, uint32_t(pte)));
   EXPECT_EQ(host_pte(gma), v.scratch_page()) << "held: the host entry is scratch, not present";
   ASSERT_TRUE(g.mmio_write(off + 4, 4, uint32_t(pte >> 32)));

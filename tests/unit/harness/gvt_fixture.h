@@ -25,7 +25,7 @@ class GvtTest : public ::testing::Test {
     return **g;
   }
   uint64_t host_pte(uint64_t gma) {
-    Result<uint64_t> r = sys.host().mmio_read(uint32_t(vgpu::ggtt::kHostGgttBase + (gma >> 12) * 8), 8);
+    Result<uint64_t> r = sys.host().mmio_read(vgpu::ggtt::entry_offset(gma), 8);
     EXPECT_TRUE(r);
     return r ? *r : 0;
   }

@@ -106,7 +106,7 @@ TEST_F(Mediation, GgttPteRowsNeverFailsafe) {
   // D6: outside the slices / an unpinnable gfn / two 4-byte halves — ignored / scratch / held.
   GuestI915& g = boot();
   const uint64_t gma = g.balloon().hidden.base;
-  const uint32_t off = uint32_t(vgpu::ggtt::kWindowOffset + (gma >> 12) * 8);
+  const uint32_t off = vgpu::ggtt::entry_offset(gma);
   ASSERT_TRUE(g.write_pte(0, g.alloc_page() | 1));
   ASSERT_TRUE(g.write_pte(gma, InProcessHypervisor::kMmioHoleStart | 1));
   ASSERT_TRUE(g.mmio_write(off, 4, uint32_t(g.alloc_page() | 1)));
@@ -122,7 +122,7 @@ TEST_F(Mediation, AfterFailsafeMmioAndGgttTouchOnlyVirtualState) {
   const uint64_t before = host_pte(gma);
   ASSERT_TRUE(g.write_pte(gma, g.alloc_page() | 1));
   EXPECT_EQ(host_pte(gma), before) << "failsafe: the virtual GGTT only";
-  EXPECT_NE(*g.mmio_read(uint32_t(vgpu::ggtt::kWindowOffset + (gma >> 12) * 8), 8), 0u);
+  EXPECT_NE(*g.mmio_read(vgpu::ggtt::entry_offset(gma), 8), 0u);
   const auto host_fence = sys.host().mmio_read(reg::FENCE_REG_GEN6::at(sys.vgpu(g.id()).fences()[0]), 8);
   ASSERT_TRUE(g.mmio_write(reg::FENCE_REG_GEN6::at(0), 8, 0x0123'4000'0000'1001ull));
   EXPECT_EQ(sys.host().mmio_read(reg::FENCE_REG_GEN6::at(sys.vgpu(g.id()).fences()[0]), 8).value(), host_fence.value());
@@ -233,7 +233,9 @@ TEST_F(Mediation, FullGdrstRestoresTheEngineRegistersButNotInterruptState) {
   ASSERT_TRUE(g.write32(reg::GEN6_GDRST::offset, uint32_t(reg::GEN6_GDRST::GRDOM_FULL.mask())));
   ASSERT_TRUE(v.last_gdrst() && v.last_gdrst()->full);
   EXPECT_EQ(v.mmio().execlist_enabled(), 0) << "the guest must enable execlists again";
-  EXPECT_NE(vreg(g.id(), reg::RING_HWSTAM::at(Engine::RCS)), 0x1234u) << "below 0x44200: golden again";
+  ASSERT_NE(v.mmio().golden(reg::RING_HWSTAM::at(Engine::RCS)), 0x1234u);
+  EXPECT_EQ(vreg(g.id(), reg::RING_HWSTAM::at(Engine::RCS)), v.mmio().golden(reg::RING_HWSTAM::at(Engine::RCS)))
+      << "below 0x44200: golden again";
   EXPECT_EQ(vreg(g.id(), reg::GEN8_GT_IMR0::offset), imr) << "0x44200 and up survive";
   EXPECT_EQ(v.mmio().hws_pga(Engine::RCS), 0u);
   EXPECT_TRUE(v.pv_notified()) << "not a device-model reset";

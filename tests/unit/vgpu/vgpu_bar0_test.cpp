@@ -10,7 +10,7 @@ using g8::Engine;
 
 class VgpuBar0 : public OneVgpu {
  protected:
-  uint32_t ggtt_off(uint64_t gma) const { return uint32_t(ggtt::kWindowOffset + (gma >> 12) * 8); }
+  uint32_t ggtt_off(uint64_t gma) const { return ggtt::entry_offset(gma); }
   void read_pvinfo() { (void)pv(pv::kMagic, 8); }
 };
 
@@ -27,6 +27,25 @@ TEST_F(VgpuBar0, OffsetsRouteToRegistersPvinfoAndGgtt) {
     EXPECT_FALSE(vgpu->mmio_write(off, 4, 0)) << off;
   }
   EXPECT_EQ(device->stats().value("vgpu1.mmio.guest_errors"), 6.0);
+}
+
+TEST_F(VgpuBar0, ElspSubmissionsAreHeldUntilTakenAndAGdrstDropsThoseOfItsEngines) {
+  read_pvinfo();
+  auto submit = [&](Engine e, uint32_t tag) {
+    // Four dwords: element 1 high, low, element 0 high, low (elsp_mmio_write's order).
+    for (uint32_t d : {0u, 0u, 0u, tag}) ASSERT_TRUE(vgpu->mmio_write(g8::reg::RING_ELSP::at(e), 4, d));
+  };
+  submit(Engine::RCS, 0x1001);
+  submit(Engine::BCS, 0x2001);
+  ASSERT_TRUE(vgpu->mmio_write(g8::reg::GEN6_GDRST::offset, 4, g8::reg::GEN6_GDRST::GRDOM_BLT.mask()));
+  std::vector<ElspSubmission> taken = vgpu->take_elsp_submissions();
+  ASSERT_EQ(taken.size(), 1u) << "the BCS submission went with its engine's reset";
+  EXPECT_EQ(taken[0].engine, Engine::RCS);
+  EXPECT_EQ(taken[0].desc[0], 0x1001u);
+  EXPECT_TRUE(vgpu->take_elsp_submissions().empty()) << "taken once";
+  submit(Engine::VECS, 0x3001);
+  vgpu->device_model_reset();
+  EXPECT_TRUE(vgpu->take_elsp_submissions().empty()) << "a device-model reset drops them all";
 }
 
 TEST_F(VgpuBar0, InFailsafeAGgttWriteChangesOnlyTheVirtualEntry) {
